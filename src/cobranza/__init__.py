@@ -1,0 +1,1 @@
+"""Cobranza: collections of employers' unpaid social-security contributions."""

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cobranza.api.api import api
+from cobranza.common import views as common_views
+
+admin.site.site_header = "Cobranza — administración"
+admin.site.site_title = "Cobranza"
+admin.site.index_title = "Administración del sistema"
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("cuenta/", include("cobranza.common.urls")),
+    path("patronos/", include("cobranza.employers.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+handler403 = "cobranza.common.views.error_403"
+handler404 = "cobranza.common.views.error_404"
+handler500 = "cobranza.common.views.error_500"
