@@ -14,6 +14,13 @@ env = environ.Env()
 SRC_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.str("COBRANZA_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
 
+# The SQLite file, uploaded documents and collected static files live here unless configured otherwise.
+for _folder in (DATA_DIR, DATA_DIR / "static"):
+    try:
+        _folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only install: the operator configures paths explicitly
+        pass
+
 SECRET_KEY = env.str("SECRET_KEY", default="inseguro-solo-para-desarrollo-cambie-SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

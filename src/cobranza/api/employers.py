@@ -1,0 +1,75 @@
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from cobranza.employers import selectors
+from cobranza.employers.models import Employer
+
+router = Router(tags=["patronos"])
+
+PAGE_SIZE = 50
+
+
+class EmployerOut(Schema):
+    employer_number: str
+    nit: str
+    legal_name: str
+    trade_name: str
+    sector: str | None
+    branch: str
+    address: str
+    phone: str
+    email: str
+    legal_representative: str
+    status: str
+    registered_on: date | None
+
+    @staticmethod
+    def resolve_sector(obj: Employer) -> str | None:
+        return obj.sector.name if obj.sector_id else None
+
+    @staticmethod
+    def resolve_branch(obj: Employer) -> str:
+        return obj.branch.name
+
+
+class EmployerDetailOut(EmployerOut):
+    assigned_collector: str | None
+
+    @staticmethod
+    def resolve_assigned_collector(obj: Employer) -> str | None:
+        collector = selectors.current_collector(obj)
+        return collector.username if collector else None
+
+
+class EmployerPage(Schema):
+    items: list[EmployerOut]
+    count: int
+    page: int
+    pages: int
+
+
+def get_visible_employer(request: HttpRequest, employer_number: str) -> Employer:
+    """The employer, or 404 both when it does not exist and when the user may not see it."""
+    try:
+        return selectors.employer_detail(user=request.user, employer_number=employer_number)
+    except Employer.DoesNotExist:
+        raise HttpError(404, "Patrono no encontrado.") from None
+
+
+@router.get("/employers", response=EmployerPage, summary="Buscar patronos visibles para el usuario")
+def list_employers(request: HttpRequest, search: str = "", page: int = 1) -> dict:
+    if page < 1:
+        raise HttpError(422, "El número de página debe ser 1 o mayor.")
+    qs = selectors.employer_list(user=request.user, search=search[:100])
+    count = qs.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return {"items": items, "count": count, "page": page, "pages": pages}
+
+
+@router.get("/employers/{employer_number}", response=EmployerDetailOut, summary="Datos de un patrono")
+def employer_detail(request: HttpRequest, employer_number: str) -> Employer:
+    return get_visible_employer(request, employer_number)

@@ -1,0 +1,94 @@
+import pytest
+from django.urls import reverse
+
+from cobranza.common.errors import ApplicationError
+from cobranza.common.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_login_page_is_spanish(client):
+    content = client.get(reverse("login")).content.decode()
+    assert "Usuario" in content and "Contraseña" in content and "Ingresar" in content
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client, world):
+    response = client.post(reverse("login"), {"username": "gestor1", "password": "demo"})
+    assert response.status_code == 302
+    assert client.get(reverse("employers:list")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("employers:list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_message_in_spanish(client, world):
+    response = client.post(reverse("login"), {"username": "gestor1", "password": "mala"})
+    assert "incorrectos" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_throttling_locks_after_repeated_failures(client, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "gestor1", "password": "mala"})
+    response = client.post(reverse("login"), {"username": "gestor1", "password": "demo"})
+    assert "bloqueado" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_search_is_accent_and_case_insensitive(client, world):
+    client.force_login(world.users.jefe)
+    for term in ("ÑANDÚ", "nandu", "panaderia", world.own.employer_number, world.own.nit):
+        content = client.get(reverse("employers:list"), {"q": term}).content.decode()
+        assert world.own.employer_number in content, term
+        assert world.elsewhere.employer_number not in content, term
+
+
+@pytest.mark.django_db
+def test_employer_page_shows_collector_and_audit_only_to_heads(client, world):
+    from cobranza.common.audit import record
+
+    record(actor=world.users.admin, action="employer.updated", obj=world.own, employer_number=world.own.employer_number,
+           before={"phone": "1"}, after={"phone": "2"})
+    url = reverse("employers:detail", args=[world.own.employer_number])
+    client.force_login(world.users.jefe)
+    content = client.get(url).content.decode()
+    assert "gestor1" in content and "employer.updated" in content
+    client.force_login(world.users.gestor1)
+    assert "employer.updated" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_events_cannot_be_edited_or_deleted(world):
+    from cobranza.common.audit import record
+
+    event = record(actor=None, action="x", object_type="t", object_id="1")
+    event.action = "y"
+    with pytest.raises(ApplicationError):
+        event.save()
+    with pytest.raises(ApplicationError):
+        event.delete()
+    with pytest.raises(ApplicationError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(ApplicationError):
+        AuditEvent.objects.update(action="z")
+
+
+@pytest.mark.django_db
+def test_admin_cannot_change_audit_events(client, world):
+    from cobranza.common.audit import record
+
+    event = record(actor=None, action="x", object_type="t", object_id="1")
+    client.force_login(world.users.admin)
+    assert client.get(reverse("admin:common_auditevent_changelist")).status_code == 200
+    response = client.post(reverse("admin:common_auditevent_delete", args=[event.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_spanish_404(client, world):
+    client.force_login(world.users.jefe)
+    response = client.get("/patronos/999999999/")
+    assert response.status_code == 404
+    assert "no encontrada" in response.content.decode().lower()
