@@ -1,0 +1,75 @@
+"""Playwright (sync) driving Debian's Chromium against pytest-django's live server.
+
+Never `playwright install`: the browser is /usr/bin/chromium (apt-get install chromium).
+Without it these tests are skipped locally, and fail in CI (COBRANZA_REQUIRE_CHROMIUM=1).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("COBRANZA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(os.environ.get("COBRANZA_SCREENSHOTS", "test-results/screenshots"))
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
+# (fixtures) are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("COBRANZA_REQUIRE_CHROMIUM"):
+            pytest.fail(f"No se encontró Chromium en {CHROMIUM}: apt-get install chromium")
+        pytest.skip(f"Chromium no está instalado en {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="es-SV", timezone_id="America/El_Salvador", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page, live_server):
+    def do_login(username: str, password: str = "demo"):
+        page.goto(f"{live_server.url}/cuenta/ingresar/")
+        page.get_by_label("Usuario").fill(username)
+        page.get_by_label("Contraseña").fill(password)
+        page.get_by_role("button", name="Ingresar").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do_login
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
