@@ -11,6 +11,7 @@ admin.site.index_title = "Administración del sistema"
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("cuenta/", include("cobranza.common.urls")),
+    path("patronos/", include("cobranza.ledger.urls")),
     path("patronos/", include("cobranza.employers.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

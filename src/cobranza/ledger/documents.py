@@ -1,0 +1,123 @@
+"""Statement documents: PDF (WeasyPrint from an HTML template) and Excel (openpyxl).
+
+Both take the engine's Statement, so every figure is the same one the screen and the JSON show.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from io import BytesIO
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from cobranza.employers.models import Employer
+from cobranza.engine.money import cents_to_decimal
+from cobranza.engine.statement import Statement
+from cobranza.ledger.presentation import aging, status_label
+
+COMPONENT_COLUMNS = (
+    ("contribution", "Cotización"),
+    ("surcharge", "Recargo"),
+    ("fine", "Multa"),
+    ("interest", "Interés"),
+)
+
+
+def statement_context(statement: Statement, employer: Employer) -> dict:
+    explanations = statement.explanations()
+    return {
+        "statement": statement,
+        "employer": employer,
+        "periods": [
+            {"line": ln, "status_label": status_label(ln.status), "explanation": explanations[ln.period]}
+            for ln in statement.periods
+        ],
+        "aging": aging(statement),
+        "credit_explanation": statement.explain_credit(),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def statement_pdf(statement: Statement, employer: Employer, *, issued_by: str = "") -> bytes:
+    from weasyprint import HTML  # imported here: loading pango costs time and only PDFs need it
+
+    context = statement_context(statement, employer)
+    context["issued_by"] = issued_by
+    html = render_to_string("ledger/statement_pdf.html", context)
+    return HTML(string=html).write_pdf()
+
+
+def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Estado de cuenta"
+    bold = Font(bold=True)
+    ws.append(["Instituto Salvadoreño del Seguro Social — Estado de cuenta patronal"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Patrono", f"{employer.employer_number} · {employer.legal_name}"])
+    ws.append(["NIT", employer.nit])
+    ws.append(["Fecha de corte", statement.as_of])
+    ws.append(["Política", statement.policy_version])
+    ws.append(["Generado", timezone.localtime().replace(tzinfo=None)])
+    ws.append([])
+    header = ["Período", "Vencimiento", "Meses de atraso", "Estado"]
+    for _, label in COMPONENT_COLUMNS:
+        header += [label, f"{label} pagado", f"{label} pendiente"]
+    header.append("Total pendiente")
+    ws.append(header)
+    header_row = ws.max_row
+    fill = PatternFill("solid", fgColor="DCE6F5")
+    for cell in ws[header_row]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for ln in statement.periods:
+        row: list = [ln.period, ln.due_date, ln.months_late, status_label(ln.status)]
+        for key, _ in COMPONENT_COLUMNS:
+            row += [
+                cents_to_decimal(getattr(ln, f"{key}_cents")),
+                cents_to_decimal(getattr(ln, f"{key}_paid_cents")),
+                cents_to_decimal(getattr(ln, f"{key}_outstanding_cents")),
+            ]
+        row.append(cents_to_decimal(ln.outstanding_cents))
+        ws.append(row)
+    t = statement.totals
+    totals: list = ["Totales", None, None, None]
+    for key, _ in COMPONENT_COLUMNS:
+        totals += [None, None, cents_to_decimal(getattr(t, f"{key}_outstanding_cents"))]
+    totals.append(cents_to_decimal(t.outstanding_cents))
+    ws.append(totals)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    ws.append(["Saldo a favor", cents_to_decimal(t.credit_cents)])
+    money_format = '"$"#,##0.00'
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = money_format
+            elif hasattr(cell.value, "year") and not isinstance(cell.value, datetime):
+                cell.number_format = "DD/MM/YYYY"
+    ws["B4"].number_format = "DD/MM/YYYY"
+    ws["B6"].number_format = "DD/MM/YYYY HH:MM"
+    for i in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    ws.column_dimensions["B"].width = 18
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+
+    explain = wb.create_sheet("Explicación")
+    explain.append(["Período", "Cómo se calculó"])
+    for cell in explain[1]:
+        cell.font = bold
+    for period, text in statement.explanations().items():
+        explain.append([period, text])
+        explain.cell(row=explain.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    explain.append(["Saldo a favor", statement.explain_credit()])
+    explain.column_dimensions["A"].width = 12
+    explain.column_dimensions["B"].width = 140
+
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
