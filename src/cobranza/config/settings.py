@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "cobranza.employers",
     "cobranza.ledger",
     "cobranza.portfolio",
+    "cobranza.cases",
+    "cobranza.agreements",
     "cobranza.api",
 ]
 

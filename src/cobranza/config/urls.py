@@ -13,6 +13,8 @@ urlpatterns = [
     path("cuenta/", include("cobranza.common.urls")),
     path("patronos/", include("cobranza.ledger.urls")),
     path("patronos/", include("cobranza.employers.urls")),
+    path("expedientes/", include("cobranza.cases.urls")),
+    path("convenios/", include("cobranza.agreements.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
