@@ -1,0 +1,332 @@
+"""`cobranza seed`: a deterministic synthetic portfolio, the demo users and their portfolios (SPEC §10).
+
+The portfolio is generated as the institute's CSV files (`cobranza.employers.synthetic`) and loaded
+through the same import as users' files (`run_import`), so demo data passes every check real data
+does. Then the demo users are created (password `demo`), and the employers in arrears are
+distributed among the collectors of their branch, balancing the debt (`portfolio_distribute`).
+"In arrears" is the engine's answer (`compute_batch` with the default policy) as of `--today`:
+some period past its due date with contribution still unpaid.
+
+Idempotent: users are matched by username (an existing demo user keeps its password), employers,
+declarations and payments by their natural keys, and employers that already have a collector keep it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from cobranza.common.errors import ApplicationError
+from cobranza.common.roles import Role
+from cobranza.employers.imports import ImportRejected, run_import
+from cobranza.employers.models import Branch, Employer
+from cobranza.employers.synthetic import BRANCHES, SyntheticSummary, generate_portfolio
+from cobranza.ledger.models import Declaration, Payment
+from cobranza.portfolio.services import CollectorLoad, portfolio_distribute, staff_user_upsert
+
+DEMO_PASSWORD = "demo"
+HEAD_BRANCH = "San Salvador"
+ASSIGNMENT_REASON = "Cartera inicial de demostración: mora por sucursal, balanceada por saldo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    branch: str | None  # branch name
+    first_name: str
+    last_name: str
+    superuser: bool = False
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin", Role.ADMIN, None, "Administrador", "del sistema", superuser=True),
+    DemoUser("jefe", Role.DEPARTMENT_HEAD, None, "Marta Alicia", "Rivas de Mejía"),
+    DemoUser("jefe_sucursal", Role.BRANCH_HEAD, HEAD_BRANCH, "Carlos Ernesto", "Portillo Guardado"),
+    DemoUser("gestor1", Role.COLLECTOR, HEAD_BRANCH, "Ana Gabriela", "Henríquez López"),
+    DemoUser("gestor2", Role.COLLECTOR, HEAD_BRANCH, "José Mauricio", "Alvarado Cruz"),
+    DemoUser("callcenter", Role.CALL_CENTER, None, "Karla Yesenia", "Orellana Flores"),
+    DemoUser("juridico", Role.LEGAL, None, "Roberto Antonio", "Menjívar Castillo"),
+    DemoUser("atencion", Role.SERVICE_DESK, None, "Sandra Patricia", "Ramírez Quintanilla"),
+) + tuple(
+    # One collector for every other branch, so every branch's arrears have someone to work them.
+    DemoUser(f"gestor_{b.code.replace('-', '_')}", Role.COLLECTOR, b.name, "Gestor", b.name)
+    for b in BRANCHES
+    if b.name != HEAD_BRANCH
+)
+
+
+def _parse_today(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Fecha no válida para --today: {value!r} (use AAAA-MM-DD).") from error
+
+
+def _fmt_money(cents: int) -> str:
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def debts_in_arrears(*, today: date) -> list[tuple[Employer, int]]:
+    """(employer, total outstanding in cents) of every employer with contribution unpaid on a past-due
+    period at `today`, computed by the engine over the whole portfolio at once."""
+    import polars as pl
+
+    from cobranza.engine import default_policy
+    from cobranza.engine.batch import compute_batch
+
+    declarations = pl.DataFrame(
+        [
+            (number, period, int((employer_part + worker_part) * 100), filed_on, origin)
+            for number, period, employer_part, worker_part, filed_on, origin in Declaration.objects.order_by(
+                "employer__employer_number", "period"
+            ).values_list(
+                "employer__employer_number",
+                "period",
+                "employer_contribution",
+                "worker_contribution",
+                "filed_on",
+                "origin",
+            )
+        ],
+        schema={
+            "employer_number": pl.String,
+            "period": pl.String,
+            "contribution_cents": pl.Int64,
+            "filed_on": pl.Date,
+            "origin": pl.String,
+        },
+        orient="row",
+    )
+    payments = pl.DataFrame(
+        [
+            (payment_id, number, paid_on, int(amount * 100), period or None)
+            for payment_id, number, paid_on, amount, period in Payment.objects.order_by(
+                "employer__employer_number", "paid_on", "payment_id"
+            ).values_list("payment_id", "employer__employer_number", "paid_on", "amount", "period")
+        ],
+        schema={
+            "payment_id": pl.String,
+            "employer_number": pl.String,
+            "paid_on": pl.Date,
+            "amount_cents": pl.Int64,
+            "period": pl.String,
+        },
+        orient="row",
+    )
+    result = compute_batch(declarations, payments, today, default_policy())
+    overdue = (
+        result.periods.filter(
+            pl.col("status").cast(pl.String).is_in(["unpaid", "partial"])
+            & (pl.col("contribution_outstanding_cents") > 0)
+        )
+        .get_column("employer_number")
+        .unique()
+    )
+    owed = dict(
+        result.employers.filter(pl.col("employer_number").is_in(overdue))
+        .select("employer_number", "outstanding_cents")
+        .iter_rows()
+    )
+    employers = Employer.objects.filter(employer_number__in=list(owed)).only(
+        "pk", "employer_number", "branch_id"
+    )
+    return [(employer, owed[employer.employer_number]) for employer in employers.order_by("employer_number")]
+
+
+class _ImportProgress:
+    """A rich progress bar for one `run_import`, which counts the rows once while checking them and
+    again, from zero, while writing them."""
+
+    def __init__(self, bar: Any, label: str) -> None:
+        self.bar, self.label = bar, label
+        self.task = bar.add_task(f"{label}: validando", total=None)
+        self.done, self.writing = 0, False
+        self.started = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if done < self.done and not self.writing:
+            self.writing = True
+            self.bar.reset(self.task, description=f"{self.label}: guardando")
+        self.done = done
+        if done or total:
+            self.bar.update(self.task, completed=done, total=max(total, done))
+
+    def finish(self, rows: int) -> None:
+        seconds = time.perf_counter() - self.started
+        self.bar.update(self.task, description=f"{self.label}: {seconds:.1f} s", completed=rows, total=rows)
+
+
+class Command(BaseCommand):
+    help = (
+        "Genera una cartera sintética determinista (patronos, planillas, pagos), la importa, crea los "
+        "usuarios de demostración (contraseña demo) y asigna la mora a los gestores de cada sucursal."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--employers", type=int, default=2000, help="número de patronos (2000)")
+        parser.add_argument(
+            "--years", type=int, default=3, help="años de planillas hasta el mes anterior (3)"
+        )
+        parser.add_argument("--seed", type=int, default=42, help="semilla: la misma da los mismos datos (42)")
+        parser.add_argument("--today", type=str, default=None, help="fecha de referencia AAAA-MM-DD (hoy)")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="no hace nada si ya hay patronos (lo usa `make demo`)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        employers, years = options["employers"], options["years"]
+        if not 1 <= employers <= 2_000_000:
+            raise CommandError("--employers debe estar entre 1 y 2,000,000.")
+        if not 1 <= years <= 30:
+            raise CommandError("--years debe estar entre 1 y 30.")
+        today = options["today"]
+        if isinstance(today, str):
+            today = _parse_today(today)
+        today = today or timezone.localdate()
+        verbosity = options["verbosity"]
+        if options["if_empty"] and Employer.objects.exists():
+            if verbosity:
+                self.stdout.write("La base de datos ya tiene patronos: no se generó nada (--if-empty).")
+            return
+
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        with tempfile.TemporaryDirectory(prefix="cobranza-seed-") as folder:
+            t = time.perf_counter()
+            summary = generate_portfolio(
+                Path(folder), employers=employers, years=years, seed=options["seed"], today=today
+            )
+            timings["generación"] = time.perf_counter() - t
+            t = time.perf_counter()
+            results = self._import(summary, today=today, verbosity=verbosity)
+            timings["importación"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        try:
+            with transaction.atomic():
+                users = self._users()
+                debts = debts_in_arrears(today=today)
+                loads = portfolio_distribute(actor=None, debts=debts, reason=ASSIGNMENT_REASON)
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        timings["usuarios y cartera"] = time.perf_counter() - t
+        if verbosity:
+            self._report(summary, results, users, debts, loads, timings, time.perf_counter() - started)
+
+    # -- steps -------------------------------------------------------------------------------------
+    def _import(self, summary: SyntheticSummary, *, today: date, verbosity: int) -> list[Any]:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        labels = {"employers": "Patronos", "declarations": "Planillas", "payments": "Pagos"}
+        console = Console(file=self.stderr._out, highlight=False)
+        results = []
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            disable=verbosity < 1,
+        ) as bar:
+            for kind, path in summary.files.items():
+                progress = _ImportProgress(bar, labels[kind])
+                try:
+                    result = run_import(
+                        kind=kind,
+                        source=path,
+                        filename=f"sintetico-{path.name}",
+                        actor=None,
+                        progress=progress,
+                        today=today,
+                    )
+                except ImportRejected as error:
+                    lines = [error.message] + [
+                        f"  fila {d.get('row')}, {d.get('column')}: {d.get('reason')} ({d.get('value')})"
+                        for d in error.details[:10]
+                    ]
+                    raise CommandError("\n".join(lines)) from error
+                except ApplicationError as error:
+                    raise CommandError(error.message) from error
+                progress.finish(result.rows)
+                results.append(result)
+        return results
+
+    def _users(self) -> dict[str, User]:
+        """The demo users; an existing one keeps its password. Branch collectors only where there are
+        employers (the import created the branches it met)."""
+        branches = {b.name: b for b in Branch.objects.all()}
+        # The demo password is public: one salted hash serves every new demo user (PBKDF2 takes
+        # ~0.3 s per hash, seconds for twenty users).
+        demo_hash = make_password(DEMO_PASSWORD)
+        users = {}
+        for demo in DEMO_USERS:
+            branch = branches.get(demo.branch) if demo.branch else None
+            if demo.branch and branch is None:
+                if demo.branch != HEAD_BRANCH:
+                    continue
+                # A tiny portfolio may have no employer in San Salvador; its head and collectors still exist.
+                branch = Branch.objects.create(code="san-salvador", name=HEAD_BRANCH, department=HEAD_BRANCH)
+                branches[HEAD_BRANCH] = branch
+            exists = User.objects.filter(username=demo.username).exists()
+            users[demo.username] = staff_user_upsert(
+                actor=None,
+                username=demo.username,
+                password=None,
+                password_hash=None if exists else demo_hash,
+                roles=[demo.role],
+                branch=branch,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                superuser=demo.superuser,
+            )
+        return users
+
+    def _report(
+        self,
+        summary: SyntheticSummary,
+        results: list[Any],
+        users: dict[str, User],
+        debts: list[tuple[Employer, int]],
+        loads: dict[str, CollectorLoad],
+        timings: dict[str, float],
+        total: float,
+    ) -> None:
+        out: Callable[[str], Any] = self.stdout.write
+        out("")
+        out(
+            f"Cartera sintética: periodos {summary.first_period} a {summary.last_period}, fecha de referencia {summary.today:%d/%m/%Y}."
+        )
+        for result in results:
+            out(f"  {result.summary}")
+        out(f"  Planillas de oficio: {summary.de_oficio:,}")
+        employers = Employer.objects.count()
+        share = len(debts) / employers if employers else 0
+        owed = sum(cents for _, cents in debts)
+        out(
+            f"Patronos en mora: {len(debts):,} de {employers:,} ({share:.1%}), saldo total {_fmt_money(owed)}."
+        )
+        if loads:
+            out("Carteras asignadas (nuevas):")
+            for load in loads.values():
+                out(f"  {load.username:<22} {load.employers:>5,} patronos  {_fmt_money(load.debt_cents):>16}")
+        out("")
+        out(f"Usuarios de demostración (contraseña: {DEMO_PASSWORD}):")
+        labels = dict(Role.choices)
+        for demo in DEMO_USERS:
+            if demo.username in users:
+                where = f" · {demo.branch}" if demo.branch else ""
+                out(f"  {demo.username:<22} {labels[demo.role]}{where}")
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+        out(f"Listo en {total:.1f} s ({steps}).")

@@ -1,0 +1,120 @@
+"""`cobranza seed` end to end: generated files → the users' import path → demo users → portfolios."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from cobranza.employers.management.commands.seed import debts_in_arrears
+from cobranza.employers.models import Branch, Employer, ImportBatch
+from cobranza.employers.synthetic import generate_portfolio
+from cobranza.ledger.models import Declaration, Payment
+from cobranza.portfolio.models import Assignment
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+TODAY = date(2025, 6, 15)
+DEMO_ROLES = {
+    "admin": "administrador",
+    "jefe": "jefe_departamento",
+    "jefe_sucursal": "jefe_sucursal",
+    "gestor1": "gestor",
+    "gestor2": "gestor",
+    "callcenter": "centro_llamadas",
+    "juridico": "juridico",
+    "atencion": "atencion",
+}
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed", employers=60, years=1, seed=1, today=TODAY, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+def collectors_of(employers) -> dict[str, str]:
+    rows = Assignment.objects.filter(employer__in=employers, end__isnull=True)
+    return dict(rows.values_list("employer__employer_number", "collector__username"))
+
+
+def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp_path):
+    output = seed()
+
+    # The data went through run_import: one batch per file, the same counts as the files.
+    expected = generate_portfolio(tmp_path, employers=60, years=1, seed=1, today=TODAY)
+    assert Employer.objects.count() == 60
+    assert Declaration.objects.count() == expected.declarations
+    assert Payment.objects.count() == expected.payments
+    assert sorted(ImportBatch.objects.values_list("kind", flat=True)) == [
+        "declarations",
+        "employers",
+        "payments",
+    ]
+    assert Declaration.objects.filter(origin="de_oficio", filed_on__isnull=True).count() == expected.de_oficio
+
+    # Demo users, their groups, password demo.
+    for username, role in DEMO_ROLES.items():
+        user = User.objects.get(username=username)
+        assert role in set(user.groups.values_list("name", flat=True)), username
+        assert user.check_password("demo"), username
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    san_salvador = Branch.objects.get(name="San Salvador")
+    for username in ("jefe_sucursal", "gestor1", "gestor2"):
+        assert User.objects.get(username=username).staff_profile.branch == san_salvador
+
+    # The engine finds exactly the employers the generator built as debtors.
+    debts = debts_in_arrears(today=TODAY)
+    assert {e.employer_number for e, _ in debts} == set(expected.debtors)
+    assert all(cents > 0 for _, cents in debts)
+
+    # Every employer in arrears of San Salvador is in gestor1's or gestor2's portfolio, both have one.
+    in_arrears_ss = [e for e, _ in debts if e.branch_id == san_salvador.pk]
+    assigned = collectors_of(in_arrears_ss)
+    assert set(assigned) == {e.employer_number for e in in_arrears_ss}
+    assert set(assigned.values()) == {"gestor1", "gestor2"}
+    assert Assignment.objects.filter(collector__username="gestor1", end__isnull=True).exists()
+    # Every other employer in arrears is with its own branch's collector; nobody else is assigned.
+    for employer, _ in debts:
+        collector = User.objects.get(assignments__employer=employer, assignments__end__isnull=True)
+        assert collector.staff_profile.branch_id == employer.branch_id
+    assert Assignment.objects.count() == len(debts)
+
+    assert "Patronos en mora:" in output
+    assert "gestor1" in output and "contraseña: demo" in output
+
+
+def test_seed_is_idempotent_and_if_empty_does_nothing():
+    seed()
+    counts = (
+        User.objects.count(),
+        Employer.objects.count(),
+        Payment.objects.count(),
+        Assignment.objects.count(),
+    )
+    gestor1 = User.objects.get(username="gestor1")
+    gestor1.set_password("cambiada")
+    gestor1.save()
+
+    seed()  # again: nothing duplicated, the existing users keep their password
+    assert (
+        User.objects.count(),
+        Employer.objects.count(),
+        Payment.objects.count(),
+        Assignment.objects.count(),
+    ) == counts
+    assert User.objects.get(username="gestor1").check_password("cambiada")
+
+    output = seed(if_empty=True)
+    assert "no se generó nada" in output
+    assert ImportBatch.objects.count() == 6
+
+
+def test_seed_refuses_bad_options():
+    with pytest.raises(CommandError, match="--today"):
+        call_command("seed", "--today", "15/06/2025", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="--employers"):
+        call_command("seed", employers=0, stdout=StringIO(), stderr=StringIO())
+    assert not Employer.objects.exists()
