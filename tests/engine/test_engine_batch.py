@@ -172,3 +172,15 @@ def test_accepts_other_integer_and_categorical_types() -> None:
         pl.col("contribution_cents").cast(pl.Int32), pl.col("employer_number").cast(pl.Categorical)
     )
     _assert_same(book, d, p, date(2024, 6, 30), P)
+
+
+def test_periods_out_of_order_inside_sorted_employers() -> None:
+    book = {
+        "1": (
+            [DeclarationIn("2024-03", 100), DeclarationIn("2024-01", 200), DeclarationIn("2023-06", 300)],
+            [PaymentIn("B", date(2024, 5, 1), 250, "2024-01"), PaymentIn("A", date(2024, 5, 1), 50)],
+        ),
+        "2": ([DeclarationIn("2022-01", 100), DeclarationIn("2024-06", 200)], []),
+    }
+    d, p = _frames(book)  # employer numbers sorted, periods and same-day payments not
+    _assert_same(book, d, p, date(2024, 8, 31), P)
