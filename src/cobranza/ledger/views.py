@@ -32,7 +32,12 @@ def statement_section_context(statement: Statement) -> dict:
     by_period: dict[str | None, list] = {}
     for a in statement.allocations:
         by_period.setdefault(a.period, []).append(
-            {"payment_id": a.payment_id, "paid_on": a.paid_on, "cents": a.cents, "component_label": COMPONENT_ES[a.component]}
+            {
+                "payment_id": a.payment_id,
+                "paid_on": a.paid_on,
+                "cents": a.cents,
+                "component_label": COMPONENT_ES[a.component],
+            }
         )
     return {
         "statement": statement,
@@ -66,7 +71,9 @@ def statement_pdf(request: HttpRequest, employer_number: str) -> HttpResponse:
     issued_by = request.user.get_full_name() or request.user.get_username()
     pdf = documents.statement_pdf(statement, employer, issued_by=issued_by)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.pdf"'
+    )
     return response
 
 
@@ -79,5 +86,7 @@ def statement_xlsx(request: HttpRequest, employer_number: str) -> HttpResponse:
         documents.statement_xlsx(statement, employer),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.xlsx"'
+    )
     return response

@@ -1,0 +1,68 @@
+"""`cobranza recompute [--as-of DATE]`: every employer's balance snapshot, with a progress bar.
+
+The same service the nightly Celery task runs (`ledger.services.balances_recompute`), here in this
+process, chunk after chunk. Prints a Spanish summary: employers, period rows, seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cobranza.common.errors import ApplicationError
+from cobranza.ledger.management.commands.statement import parse_as_of
+from cobranza.ledger.services import CHUNK_SIZE, balances_recompute
+
+
+class Command(BaseCommand):
+    help = "Recalcula el saldo de todos los patronos a una fecha (por defecto, hoy)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--as-of", dest="as_of", default=None, help="fecha de corte AAAA-MM-DD o DD/MM/AAAA (hoy)"
+        )
+        parser.add_argument(
+            "--chunk-size",
+            dest="chunk_size",
+            type=int,
+            default=CHUNK_SIZE,
+            help=f"patronos por lote ({CHUNK_SIZE:,})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = parse_as_of(options["as_of"])
+        chunk_size = options["chunk_size"]
+        if chunk_size < 1:
+            raise CommandError("--chunk-size debe ser 1 o mayor.")
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(file=sys.stderr)
+        show = options["verbosity"] > 0 and console.is_terminal
+        progress = Progress(
+            TextColumn("[bold]Recalculando saldos"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("patronos"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not show,
+            transient=False,
+        )
+        task = progress.add_task("recompute", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            with progress:
+                result = balances_recompute(actor=None, as_of=as_of, progress=report, chunk_size=chunk_size)
+        except ApplicationError as error:
+            raise CommandError(error.message) from None
+        if options["verbosity"] > 0:
+            self.stdout.write(result.summary)
+        if options["verbosity"] > 1:
+            timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+            self.stdout.write(f"Tiempos: {timings}; {result.chunks} lotes.")
