@@ -73,3 +73,26 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Rows the data migrations seed (roles, the default policy version, action outcomes, letter texts).
+# Browser tests are transactional: each one flushes the database when it ends, and the serialized
+# rollback does not restore it here, so every browser test puts these rows back first (idempotent).
+DATA_MIGRATIONS = (
+    ("cobranza.common.migrations.0002_roles", "create_groups"),
+    ("cobranza.ledger.migrations.0003_default_policy_version", "create_default_version"),
+    ("cobranza.cases.migrations.0002_default_outcomes_and_letters", "seed"),
+)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("_django_db_helper")
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)

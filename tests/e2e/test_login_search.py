@@ -9,6 +9,8 @@ from tests.e2e.conftest import screenshot
 @pytest.mark.django_db(transaction=True)
 def test_collector_logs_in_finds_and_opens_its_employer(world, login, live_server):
     page = login("gestor1")
+    expect(page.get_by_role("heading", name="Mi trabajo")).to_be_visible()  # a collector's home
+    page.get_by_role("link", name="Patronos").click()
     expect(page.get_by_role("heading", name="Patronos")).to_be_visible()
     screenshot(page, "patronos-gestor1")
 

@@ -5,6 +5,10 @@ from django.shortcuts import redirect, render
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from cobranza.common import roles
+
+    if roles.has_role(request.user, roles.Role.COLLECTOR):
+        return redirect("cases:worklist")  # a collector's home is its worklist
     return redirect("employers:list")
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("patronos/", include("cobranza.ledger.urls")),
     path("patronos/", include("cobranza.employers.urls")),
     path("expedientes/", include("cobranza.cases.urls")),
+    path("cartera/", include("cobranza.portfolio.urls")),
     path("convenios/", include("cobranza.agreements.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

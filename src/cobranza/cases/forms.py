@@ -1,0 +1,138 @@
+"""Forms of the case pages. They only parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cobranza.cases.models import (
+    ActionKind,
+    ActionOutcome,
+    CaseFile,
+    CaseState,
+    CloseReason,
+    DocumentType,
+    LetterType,
+    ReviewStatus,
+)
+from cobranza.cases.services.cases import RESTRICTED_TARGETS
+from cobranza.cases.services.documents import MAX_DOCUMENT_BYTES
+
+
+class DateInput(forms.DateInput):
+    """dd/mm/aaaa typed as text: a browser's own date picker follows the browser's language, not
+    the page's, and would show mm/dd/yyyy on an English browser. ISO is accepted too."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "dd/mm/aaaa",
+                "inputmode": "numeric",
+            },
+            **kwargs,
+        )
+
+
+def _sm(widget: forms.Widget, select: bool = False) -> forms.Widget:
+    widget.attrs.setdefault(
+        "class", "form-select form-select-sm" if select else "form-control form-control-sm"
+    )
+    return widget
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Tipo de gestión",
+        choices=[(k, v) for k, v in ActionKind.choices if k != ActionKind.LETTER]
+        + [(ActionKind.LETTER, "Carta (entregada o enviada)")],
+        widget=_sm(forms.Select(), True),
+    )
+    contact_person = forms.CharField(
+        label="Persona contactada", max_length=200, required=False, widget=_sm(forms.TextInput())
+    )
+    outcome = forms.ModelChoiceField(
+        label="Resultado",
+        queryset=ActionOutcome.objects.filter(active=True),
+        empty_label="— elija —",
+        widget=_sm(forms.Select(), True),
+    )
+    notes = forms.CharField(label="Notas", required=False, widget=_sm(forms.Textarea(attrs={"rows": 2})))
+    next_action_on = forms.DateField(label="Próxima gestión", required=False, widget=DateInput())
+    promise_amount = forms.DecimalField(
+        label="Promesa de pago: monto ($)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=_sm(forms.NumberInput(attrs={"step": "0.01"})),
+    )
+    promise_date = forms.DateField(label="Promesa de pago: fecha", required=False, widget=DateInput())
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label="Archivo (PDF, JPG, PNG, DOCX o XLSX; máximo 20 MB)",
+        widget=_sm(forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})),
+    )
+    doc_type = forms.ChoiceField(
+        label="Tipo de documento", choices=DocumentType.choices, widget=_sm(forms.Select(), True)
+    )
+    title = forms.CharField(label="Título", max_length=200, widget=_sm(forms.TextInput()))
+    document_date = forms.DateField(label="Fecha del documento", required=False, widget=DateInput())
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_DOCUMENT_BYTES:  # refused before reading it into memory
+            raise forms.ValidationError(
+                f"El archivo pesa {uploaded.size / 1024 / 1024:.1f} MB; el máximo es {MAX_DOCUMENT_BYTES // 1024 // 1024} MB."
+            )
+        return uploaded
+
+
+class LetterForm(forms.Form):
+    letter_type = forms.ChoiceField(
+        label="Carta", choices=LetterType.choices, widget=_sm(forms.Select(), True)
+    )
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label="Nuevo estado", choices=(), widget=_sm(forms.Select(), True))
+    close_reason = forms.ChoiceField(
+        label="Motivo de cierre",
+        choices=[("", "—")] + list(CloseReason.choices),
+        required=False,
+        widget=_sm(forms.Select(), True),
+    )
+    reason = forms.CharField(label="Motivo del cambio", max_length=500, widget=_sm(forms.TextInput()))
+
+    def __init__(self, *args, case: CaseFile, is_head: bool, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["to_state"].choices = [
+            (s, label) for s, label in case.allowed_transitions() if is_head or s not in RESTRICTED_TARGETS
+        ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[(ReviewStatus.REVIEWED, "Revisada"), (ReviewStatus.RETURNED, "Devolver al gestor")],
+        widget=forms.HiddenInput(),
+    )
+    comment = forms.CharField(
+        label="Comentario", max_length=2000, required=False, widget=_sm(forms.TextInput())
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Respuesta a la jefatura", max_length=2000, widget=_sm(forms.TextInput()))
+
+
+STATE_BADGES = {
+    CaseState.OPEN: "secondary",
+    CaseState.IN_COLLECTION: "primary",
+    CaseState.AGREEMENT: "info",
+    CaseState.FULFILLED: "success",
+    CaseState.LAPSED: "danger",
+    CaseState.REFERRED_TO_LEGAL: "dark",
+    CaseState.CLOSED: "light",
+}

@@ -1,0 +1,89 @@
+"""Rendering of notices (avisos de cobro) as PDF: the administrator's text with its placeholders
+filled from the employer and the live statement, on the institute's letterhead."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cobranza.cases.models import PLACEHOLDER_RE, CaseFile, LetterTemplate
+from cobranza.common.templatetags.cobranza import format_money, periodo
+from cobranza.engine.statement import Statement
+
+# Where employers pay (shown on every notice).
+PAYMENT_CHANNELS = (
+    "Colecturías del ISSS en oficinas centrales y sucursales.",
+    "Bancos y agentes autorizados, con el número patronal como referencia.",
+    "Banca en línea de los bancos afiliados (pago de planillas ISSS).",
+)
+
+
+def placeholder_values(
+    *, case: CaseFile, statement: Statement, template: LetterTemplate, collector: User | None, issued_on: date
+) -> dict[str, str]:
+    employer = case.employer
+    overdue = [ln for ln in statement.periods if ln.overdue]
+    return {
+        "razon_social": employer.legal_name,
+        "nombre_comercial": employer.trade_name or employer.legal_name,
+        "numero_patronal": employer.employer_number,
+        "nit": employer.nit or "—",
+        "direccion": employer.address or "—",
+        "representante_legal": employer.legal_representative or "Representante legal",
+        "fecha": issued_on.strftime("%d/%m/%Y"),
+        "fecha_corte": statement.as_of.strftime("%d/%m/%Y"),
+        "saldo_total": format_money(statement.totals.outstanding_cents, cents=True),
+        "periodos_en_mora": str(len(overdue)),
+        "periodo_mas_antiguo": periodo(overdue[0].period) if overdue else "—",
+        "plazo_dias": str(template.reply_days),
+        "gestor": (collector.get_full_name() or collector.username)
+        if collector
+        else "Departamento de Recuperación Prejudicial",
+        "expediente": case.code,
+    }
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def letter_context(
+    *, case: CaseFile, statement: Statement, template: LetterTemplate, collector: User | None, issued_on: date
+) -> dict:
+    values = placeholder_values(
+        case=case, statement=statement, template=template, collector=collector, issued_on=issued_on
+    )
+    paragraphs = [
+        fill(p.strip(), values) for p in template.body.replace("\r\n", "\n").split("\n\n") if p.strip()
+    ]
+    overdue = [ln for ln in statement.periods if ln.overdue]
+    return {
+        "case": case,
+        "employer": case.employer,
+        "statement": statement,
+        "template": template,
+        "subject": fill(template.subject, values),
+        "paragraphs": paragraphs,
+        "overdue": overdue,
+        "channels": PAYMENT_CHANNELS,
+        "collector": collector,
+        "issued_on": issued_on,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def letter_pdf(
+    *, case: CaseFile, statement: Statement, template: LetterTemplate, collector: User | None, issued_on: date
+) -> bytes:
+    from weasyprint import HTML  # loading pango costs time: only when a letter is made
+
+    html = render_to_string(
+        "cases/letter_pdf.html",
+        letter_context(
+            case=case, statement=statement, template=template, collector=collector, issued_on=issued_on
+        ),
+    )
+    return HTML(string=html).write_pdf()

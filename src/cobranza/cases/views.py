@@ -1,0 +1,310 @@
+"""Case pages: the case file (chronology, actions, documents, promises, letters, state), document
+download, the head's review queue. Every page goes through the selectors: a case whose employer the
+user may not see is answered 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cobranza.cases import selectors, services
+from cobranza.cases.forms import (
+    STATE_BADGES,
+    ActionForm,
+    AnswerForm,
+    DocumentForm,
+    LetterForm,
+    ReviewForm,
+    TransitionForm,
+)
+from cobranza.cases.models import CaseDocument, CaseFile, CollectionAction, ReviewStatus
+from cobranza.cases.services._common import CASE_WORKERS, HEADS_AND_ADMIN
+from cobranza.cases.services.documents import download_name
+from cobranza.common import roles
+from cobranza.common.errors import ApplicationError
+from cobranza.employers import selectors as employer_selectors
+from cobranza.employers.models import Employer
+
+
+def can_work_cases(user) -> bool:  # type: ignore[no-untyped-def]
+    return roles.has_role(user, *CASE_WORKERS)
+
+
+def is_head(user) -> bool:  # type: ignore[no-untyped-def]
+    return roles.has_role(user, *HEADS_AND_ADMIN)
+
+
+def _visible_case(request: HttpRequest, pk: int) -> CaseFile:
+    try:
+        return selectors.case_detail(user=request.user, pk=pk)
+    except CaseFile.DoesNotExist:
+        raise Http404("Expediente no encontrado") from None
+
+
+def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **forms) -> HttpResponse:  # type: ignore[no-untyped-def]
+    from cobranza.ledger.selectors import statement_for_employer
+
+    head = is_head(request.user)
+    try:
+        statement = statement_for_employer(case.employer, timezone.localdate())
+    except ApplicationError:
+        statement = None
+    context = {
+        "case": case,
+        "employer": case.employer,
+        "badge": STATE_BADGES.get(case.state, "secondary"),
+        "statement": statement,
+        "collector": employer_selectors.current_collector(
+            Employer.objects.prefetch_related("assignments__collector").get(pk=case.employer_id)
+        ),
+        "chronology": selectors.case_chronology(case=case),
+        "actions": list(selectors.case_actions(case=case)),
+        "documents": list(selectors.case_documents(case=case)),
+        "promises": list(selectors.case_promises(case=case)),
+        "other_cases": [
+            c
+            for c in selectors.cases_of_employer(user=request.user, employer=case.employer)
+            if c.pk != case.pk
+        ],
+        "can_work": can_work_cases(request.user) and case.is_active,
+        "is_head": head,
+        "action_form": forms.get("action_form") or ActionForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "letter_form": forms.get("letter_form") or LetterForm(),
+        "transition_form": forms.get("transition_form") or TransitionForm(case=case, is_head=head),
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, _visible_case(request, pk))
+
+
+@login_required
+def employer_case(request: HttpRequest, employer_number: str) -> HttpResponse:
+    """The employer's active case; without one, its past cases and the button to open one."""
+    try:
+        employer = employer_selectors.employer_detail(user=request.user, employer_number=employer_number)
+    except Employer.DoesNotExist:
+        raise Http404("Patrono no encontrado") from None
+    cases = selectors.cases_of_employer(user=request.user, employer=employer)
+    if cases and cases[0].is_active:
+        return redirect("cases:detail", pk=cases[0].pk)
+    return render(
+        request,
+        "cases/no_case.html",
+        {"employer": employer, "cases": cases, "can_open": can_work_cases(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, employer_number: str) -> HttpResponse:
+    try:
+        employer = employer_selectors.employer_detail(user=request.user, employer_number=employer_number)
+    except Employer.DoesNotExist:
+        raise Http404("Patrono no encontrado") from None
+    try:
+        case = services.case_for_employer(employer=employer, actor=request.user, create=True)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("cases:employer", employer_number=employer_number)
+    messages.success(request, f"Expediente {case.code} abierto.")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case(request, pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_record(
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                outcome=data["outcome"],
+                contact_person=data["contact_person"],
+                notes=data["notes"],
+                next_action_on=data["next_action_on"],
+                promise_amount=data["promise_amount"],
+                promise_date=data["promise_date"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Gestión registrada.")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, status=400, action_form=form)
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        uploaded = data["file"]
+        try:
+            services.document_store(
+                actor=request.user,
+                case=case,
+                content=uploaded.read(),
+                filename=uploaded.name,
+                doc_type=data["doc_type"],
+                title=data["title"],
+                document_date=data["document_date"],
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, f"Documento «{data['title']}» agregado al expediente.")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, status=400, document_form=form)
+
+
+@login_required
+@require_POST
+def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case(request, pk)
+    form = LetterForm(request.POST)
+    if form.is_valid():
+        try:
+            action = services.letter_generate(
+                actor=request.user, case=case, letter_type=form.cleaned_data["letter_type"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{action.document.title} generado y guardado en el expediente.")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, status=400, letter_form=form)
+
+
+@login_required
+@require_POST
+def case_change_state(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case(request, pk)
+    form = TransitionForm(request.POST, case=case, is_head=is_head(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                to_state=data["to_state"],
+                reason=data["reason"],
+                close_reason=data["close_reason"] or None,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"El expediente pasó a «{case.get_state_display()}».")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, status=400, transition_form=form)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        document = selectors.visible_document(user=request.user, pk=pk)
+    except CaseDocument.DoesNotExist:
+        raise Http404("Documento no encontrado") from None
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("El archivo del documento no está en el almacenamiento") from None
+    inline = (
+        document.content_type in ("application/pdf", "image/png", "image/jpeg")
+        and "descargar" not in request.GET
+    )
+    return FileResponse(
+        handle, as_attachment=not inline, filename=download_name(document), content_type=document.content_type
+    )
+
+
+# -- the head's review queue ---------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not is_head(request.user):
+        raise PermissionDenied
+    status = request.GET.get("estado", ReviewStatus.PENDING)
+    if status not in ReviewStatus.values:
+        status = ReviewStatus.PENDING
+    actions = list(selectors.review_queue(user=request.user, status=status)[:200])
+    return render(
+        request,
+        "cases/review_queue.html",
+        {"actions": actions, "status": status, "statuses": ReviewStatus.choices},
+    )
+
+
+@login_required
+@require_POST
+def action_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_head(request.user):
+        raise PermissionDenied
+    action = _visible_action(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Revisión no válida.")
+    else:
+        try:
+            services.action_review(
+                actor=request.user,
+                action=action,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Revisión registrada.")
+    return redirect("cases:review_queue")
+
+
+@login_required
+@require_POST
+def action_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _visible_action(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Escriba la respuesta para la jefatura.")
+    else:
+        try:
+            services.action_resubmit(actor=request.user, action=action, answer=form.cleaned_data["answer"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Respuesta enviada; la gestión vuelve a revisión.")
+    return redirect(request.POST["next"] if _safe_next(request) else "cases:worklist")
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+def _visible_action(request: HttpRequest, pk: int) -> CollectionAction:
+    action = (
+        CollectionAction.objects.filter(pk=pk, case__in=selectors.visible_cases(user=request.user))
+        .select_related("case__employer")
+        .first()
+    )
+    if action is None:
+        raise Http404("Gestión no encontrada")
+    return action

@@ -1,0 +1,125 @@
+"""Journey: an employer in arrears signs a payment agreement, then defaults on it.
+
+gestor1 opens Textiles del Pacífico (owes $1,434.90 at 30/06/2024), compares the options and drafts
+a 6-installment agreement; the department head approves it; a payments import brings the down
+payment and the daily check signs the agreement; the employer pays one installment and stops; a
+later check lapses the agreement and the call center finds it on its list.
+"""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.agreements.conftest import load_examples
+from tests.e2e.conftest import screenshot
+
+
+@pytest.fixture
+def journey_world(world):
+    from cobranza.employers.models import Employer
+    from cobranza.portfolio.models import Assignment
+
+    load_examples()
+    employer = Employer.objects.get(employer_number="100000002")
+    Assignment.objects.create(employer=employer, collector=world.users.gestor1, reason="prueba")
+    return world
+
+
+def import_payments(tmp_path, rows: list[str]) -> None:
+    from cobranza.employers.imports import run_import
+
+    path = tmp_path / "pagos.csv"
+    path.write_text(
+        "payment_id,employer_number,paid_on,amount,period,channel,reference\n" + "\n".join(rows) + "\n"
+    )
+    run_import(kind="payments", source=path, filename=path.name, actor=None, today=date(2026, 11, 24))
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Salir").click()
+    page.wait_for_load_state("networkidle")
+
+
+def run_check(page, live_server, as_of: str) -> None:
+    page.goto(f"{live_server.url}/convenios/")
+    page.get_by_label("Revisar todos los convenios al").fill(as_of)
+    page.get_by_role("button", name="Revisar").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_path):
+    # 1. The collector compares the options and drafts an agreement.
+    page = login("gestor1")
+    page.goto(f"{live_server.url}/patronos/100000002/?as_of=2024-06-30")
+    section = page.get_by_test_id("employer-agreements")
+    expect(section).to_contain_text("Opciones al 30/06/2024")
+    expect(section).to_contain_text("$1,434.90")
+    section.scroll_into_view_if_needed()
+    screenshot(page, "convenio-patrono")
+    section.get_by_role("link", name=re.compile("Opciones de pago")).click()
+    expect(page.get_by_role("heading", name=re.compile("Opciones de pago"))).to_be_visible()
+    expect(page.get_by_test_id("options-debt")).to_have_text("$1,434.90")
+    for n in (3, 6, 9, 12):
+        expect(page.get_by_test_id(f"option-{n}")).to_be_visible()
+    expect(page.get_by_test_id("option-18")).to_have_count(0)
+    screenshot(page, "convenio-opciones")
+
+    page.get_by_label("Prima ($)").fill("100")
+    page.get_by_label(re.compile(r"Cuotas \(máx")).fill("6")
+    page.get_by_role("button", name="Calcular", exact=True).click()
+    expect(page.get_by_test_id("simulation-error")).to_contain_text("La prima mínima es $286.98")
+
+    page.get_by_label("Prima ($)").fill("286.98")
+    page.get_by_label(re.compile(r"Cuotas \(máx")).fill("6")
+    page.get_by_role("button", name="Calcular", exact=True).click()
+    schedule = page.get_by_test_id("schedule")
+    expect(schedule).to_contain_text("30/07/2024")
+    expect(schedule).to_contain_text("$199.85")
+    expect(schedule).to_contain_text("$199.82")
+    screenshot(page, "convenio-calendario")
+    page.get_by_role("button", name="Elaborar convenio con esta opción").click()
+    expect(page.get_by_text("queda en borrador")).to_be_visible()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Borrador")
+    number = page.get_by_role("heading", name=re.compile("Convenio de pago CP-")).inner_text().split()[3]
+    screenshot(page, "convenio-borrador")
+    logout(page)
+
+    # 2. The head approves it (four eyes).
+    page = login("jefe")
+    page.goto(f"{live_server.url}/convenios/")
+    page.get_by_test_id("pending-approval").get_by_role("link", name=number).click()
+    page.get_by_role("button", name="Aprobar convenio").click()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Aprobado")
+
+    # 3. The payments import brings the down payment; the daily check signs the agreement.
+    import_payments(tmp_path, ["DP-1,100000002,2024-07-05,286.98,,banco,prima convenio"])
+    run_check(page, live_server, "2024-07-10")
+    expect(page.get_by_text(f"prima recibida en {number}")).to_be_visible()
+    page.get_by_test_id("agreements-table").get_by_role("link", name=number).click()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Vigente")
+    expect(page.get_by_test_id("agreement-workflow")).to_contain_text("firmado el 05/07/2024")
+    screenshot(page, "convenio-vigente")
+
+    # 4. One installment paid, then nothing: by 10/11/2024 three are overdue and it lapses.
+    import_payments(tmp_path, ["C-1,100000002,2024-07-29,199.85,,banco,cuota 1"])
+    run_check(page, live_server, "2024-11-10")
+    expect(page.get_by_text(f"incumplidos {number}")).to_be_visible()
+    page.get_by_test_id("agreements-table").get_by_role("link", name=number).click()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Incumplido")
+    expect(page.get_by_test_id("installment-1")).to_contain_text("Pagada")
+    expect(page.get_by_test_id("installment-4")).to_contain_text("Vencida")
+    screenshot(page, "convenio-incumplido")
+    logout(page)
+
+    # 5. The call center finds it on its list, with the phone and the collector.
+    page = login("callcenter")
+    page.goto(f"{live_server.url}/convenios/")
+    page.get_by_role("link", name="Convenios en mora").click()
+    row = page.get_by_test_id("call-list").get_by_role("row", name=re.compile(number))
+    expect(row).to_contain_text("2222-1002")
+    expect(row).to_contain_text("gestor1")
+    expect(row).to_contain_text("Incumplido")
+    screenshot(page, "convenios-en-mora")
