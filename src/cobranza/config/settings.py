@@ -131,7 +131,12 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Celery: eager in the embedded default (no broker needed); Redis in production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="cache+memory://")
+# Chords (recompute chunks + callback) need a result backend shared by the processes: the broker's
+# Redis unless configured otherwise; in-process memory only in the eager default.
+CELERY_RESULT_BACKEND = env.str(
+    "CELERY_RESULT_BACKEND",
+    default="cache+memory://" if CELERY_BROKER_URL == "memory://" else CELERY_BROKER_URL,
+)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -32,7 +32,6 @@ from cobranza.common.roles import Role
 from cobranza.employers.imports import ImportRejected, run_import
 from cobranza.employers.models import Branch, Employer
 from cobranza.employers.synthetic import BRANCHES, SyntheticSummary, generate_portfolio
-from cobranza.ledger.models import Declaration, Payment
 from cobranza.portfolio.services import CollectorLoad, portfolio_distribute, staff_user_upsert
 
 DEMO_PASSWORD = "demo"
@@ -80,69 +79,28 @@ def _fmt_money(cents: int) -> str:
 
 def debts_in_arrears(*, today: date) -> list[tuple[Employer, int]]:
     """(employer, total outstanding in cents) of every employer with contribution unpaid on a past-due
-    period at `today`, computed by the engine over the whole portfolio at once."""
-    import polars as pl
+    period at `today`: recomputes the balance snapshots of the whole portfolio (the same batch path as
+    `cobranza recompute`, with the policy in force) and reads them."""
+    from cobranza.ledger.models import BalanceSnapshot
+    from cobranza.ledger.services import balances_recompute
 
-    from cobranza.engine import default_policy
-    from cobranza.engine.batch import compute_batch
+    balances_recompute(actor=None, as_of=today)
+    snapshots = (
+        BalanceSnapshot.objects.filter(overdue_periods__gt=0, contribution_outstanding__gt=0)
+        .select_related("employer")
+        .only("outstanding", "employer__id", "employer__employer_number", "employer__branch_id")
+        .order_by("employer__employer_number")
+    )
+    return [(snap.employer, int(snap.outstanding * 100)) for snap in snapshots]
 
-    declarations = pl.DataFrame(
-        [
-            (number, period, int((employer_part + worker_part) * 100), filed_on, origin)
-            for number, period, employer_part, worker_part, filed_on, origin in Declaration.objects.order_by(
-                "employer__employer_number", "period"
-            ).values_list(
-                "employer__employer_number",
-                "period",
-                "employer_contribution",
-                "worker_contribution",
-                "filed_on",
-                "origin",
-            )
-        ],
-        schema={
-            "employer_number": pl.String,
-            "period": pl.String,
-            "contribution_cents": pl.Int64,
-            "filed_on": pl.Date,
-            "origin": pl.String,
-        },
-        orient="row",
-    )
-    payments = pl.DataFrame(
-        [
-            (payment_id, number, paid_on, int(amount * 100), period or None)
-            for payment_id, number, paid_on, amount, period in Payment.objects.order_by(
-                "employer__employer_number", "paid_on", "payment_id"
-            ).values_list("payment_id", "employer__employer_number", "paid_on", "amount", "period")
-        ],
-        schema={
-            "payment_id": pl.String,
-            "employer_number": pl.String,
-            "paid_on": pl.Date,
-            "amount_cents": pl.Int64,
-            "period": pl.String,
-        },
-        orient="row",
-    )
-    result = compute_batch(declarations, payments, today, default_policy())
-    overdue = (
-        result.periods.filter(
-            pl.col("status").cast(pl.String).is_in(["unpaid", "partial"])
-            & (pl.col("contribution_outstanding_cents") > 0)
-        )
-        .get_column("employer_number")
-        .unique()
-    )
-    owed = dict(
-        result.employers.filter(pl.col("employer_number").is_in(overdue))
-        .select("employer_number", "outstanding_cents")
-        .iter_rows()
-    )
-    employers = Employer.objects.filter(employer_number__in=list(owed)).only(
-        "pk", "employer_number", "branch_id"
-    )
-    return [(employer, owed[employer.employer_number]) for employer in employers.order_by("employer_number")]
+
+def open_cases(employers: list[Employer]) -> int:
+    """Open the collection case of every employer just assigned (its case file, SPEC §7)."""
+    from cobranza.cases.services import case_for_employer
+
+    for employer in employers:
+        case_for_employer(employer=employer, actor=None, create=True)
+    return len(employers)
 
 
 class _ImportProgress:
@@ -219,6 +177,7 @@ class Command(BaseCommand):
                 users = self._users()
                 debts = debts_in_arrears(today=today)
                 loads = portfolio_distribute(actor=None, debts=debts, reason=ASSIGNMENT_REASON)
+                open_cases([employer for employer, _ in debts])
         except ApplicationError as error:
             raise CommandError(error.message) from error
         timings["usuarios y cartera"] = time.perf_counter() - t
