@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from cobranza.api import employers
+from cobranza.api import agreements, cases, employers, ledger
 from cobranza.api.auth import BearerToken, issue_token
 from cobranza.common.errors import ApplicationError
 
@@ -39,6 +39,9 @@ def create_token(request: HttpRequest, credentials: TokenIn):  # type: ignore[no
 
 
 api.add_router("/", employers.router)
+api.add_router("/", cases.router)
+api.add_router("/", ledger.router)
+api.add_router("/", agreements.router)
 
 
 @api.exception_handler(AuthenticationError)

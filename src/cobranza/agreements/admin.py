@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from cobranza.agreements.models import Agreement, CallRecord, Installment
+
+
+class InstallmentInline(admin.TabularInline):
+    model = Installment
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in Installment._meta.fields]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    """Read-only: agreements change only through their services (draft, approve, down payment, check)."""
+
+    list_display = ("__str__", "employer", "state", "debt", "installments_count", "signed_on", "drafted_by")
+    list_filter = ("state",)
+    search_fields = ("employer__employer_number", "employer__legal_name")
+    inlines = [InstallmentInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CallRecord)
+class CallRecordAdmin(admin.ModelAdmin):
+    list_display = ("agreement", "called_on", "outcome", "recorded_by")
+    list_filter = ("outcome",)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,140 @@
+"""Forms of the agreement pages. Amounts are exact (text → cents), dates dd/mm/aaaa or ISO."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from cobranza.agreements.models import CallOutcome
+from cobranza.common.errors import ApplicationError
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def date_field(label: str, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
+        error_messages={"invalid": "Fecha inválida (use dd/mm/aaaa)."},
+    )
+
+
+class MoneyField(forms.CharField):
+    """An amount typed by a person (``1,234.56`` or ``1234.56``), cleaned to integer cents."""
+
+    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        from cobranza.agreements.services import to_money_cents
+
+        try:
+            return to_money_cents(text, field=str(self.label or "monto"))
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class OptionForm(forms.Form):
+    """The options page: a calculation date, the first due date, and optionally a typed option."""
+
+    as_of = date_field("Fecha de cálculo")
+    start = date_field("Vence la primera cuota")
+    down_payment = MoneyField(
+        label="Prima",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "placeholder": "0.00"}
+        ),
+    )
+    installments = forms.IntegerField(
+        label="Cuotas",
+        required=False,
+        min_value=1,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+        error_messages={"invalid": "Número de cuotas inválido.", "min_value": "Al menos una cuota."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("down_payment") is None) != (data.get("installments") is None) and not self.errors:
+            raise forms.ValidationError("Para calcular un convenio indique la prima y el número de cuotas.")
+        return data
+
+
+class DraftForm(forms.Form):
+    as_of = date_field("Fecha de cálculo", required=True)
+    start = date_field("Vence la primera cuota", required=True)
+    down_payment = MoneyField(label="Prima")
+    installments = forms.IntegerField(label="Cuotas", min_value=1, max_value=120)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo de la anulación",
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        error_messages={"required": "Indique el motivo de la anulación."},
+    )
+
+
+class DownPaymentForm(forms.Form):
+    payment = forms.ChoiceField(
+        label="Pago recibido", widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+
+    def __init__(self, *args: Any, payments: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.payments = {str(p.pk): p for p in payments}
+        self.fields["payment"].choices = [
+            (
+                str(p.pk),
+                f"{p.payment_id} · {p.paid_on:%d/%m/%Y} · ${p.amount:,.2f}{' · ' + p.reference if p.reference else ''}",
+            )
+            for p in payments
+        ]
+        self.fields["payment"].error_messages["invalid_choice"] = (
+            "Elija uno de los pagos del patrono que se listan."
+        )
+
+
+class CheckForm(forms.Form):
+    as_of = date_field("Fecha de revisión")
+
+    def as_of_or(self, default: date) -> date:
+        return self.cleaned_data.get("as_of") or default
+
+
+class CallForm(forms.Form):
+    called_on = date_field("Fecha de la llamada", required=True)
+    outcome = forms.ChoiceField(
+        label="Resultado",
+        choices=CallOutcome.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    promised_amount = MoneyField(
+        label="Monto prometido",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    promised_on = date_field("Fecha prometida")
+    notes = forms.CharField(
+        label="Observaciones",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class CallImportForm(forms.Form):
+    file = forms.FileField(
+        label="Lista con los resultados (Excel)",
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ".xlsx"}),
+        error_messages={"required": "Elija el archivo Excel con los resultados de las llamadas."},
+    )

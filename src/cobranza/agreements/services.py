@@ -1,0 +1,612 @@
+"""Writes of payment agreements: draft, approve (four eyes), cancel, down payment, follow-up.
+
+Every service is keyword-only, atomic, validates with ``full_clean`` and writes an audit event in
+the same transaction. The figures come from the engine (``cobranza.engine.agreements``); this
+module only stores them and applies the policy's follow-up rules to the payments received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cobranza.agreements import cases_link
+from cobranza.agreements.models import (
+    TRANSITIONS,
+    Agreement,
+    AgreementState,
+    CallOutcome,
+    CallRecord,
+    Installment,
+    InstallmentStatus,
+)
+from cobranza.agreements.selectors import (
+    candidate_down_payments,
+    covered_lines,
+    installment_states,
+)
+from cobranza.common import roles
+from cobranza.common.audit import record, snapshot
+from cobranza.common.errors import ApplicationError
+from cobranza.employers.models import Employer
+from cobranza.employers.selectors import visible_employers
+from cobranza.engine.agreements import (
+    AgreementOptionError,
+    InstallmentState,
+    build_schedule,
+    installment_status,
+    lapse_date,
+)
+from cobranza.engine.calendar import add_months
+from cobranza.engine.money import cents_to_decimal, fmt_usd, to_cents
+from cobranza.engine.policy import Policy
+from cobranza.ledger.models import Payment
+
+STATE_LABELS = dict(AgreementState.choices)
+AUDITED = (
+    "state",
+    "debt",
+    "down_payment",
+    "installments_count",
+    "monthly_rate",
+    "start",
+    "approved_by",
+    "signed_on",
+    "down_payment_payment",
+    "lapsed_on",
+    "fulfilled_on",
+)
+
+
+# ------------------------------------------------------------------------------------ helpers
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _d(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _policy(as_of: date) -> Policy:
+    from cobranza.ledger.selectors import policy_for
+
+    return policy_for(as_of)
+
+
+def _who(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "el sistema"
+    return user.get_full_name() or user.get_username()
+
+
+def _require_visible(actor: Any, employer: Employer) -> None:
+    if actor is None:  # the system (CLI, scheduled check)
+        return
+    if not visible_employers(user=actor).filter(pk=employer.pk).exists():
+        raise ApplicationError(
+            "El patrono no está en su cartera ni en su sucursal: no puede operar sus convenios."
+        )
+
+
+def can_draft(user: Any) -> bool:
+    return roles.has_role(user, roles.Role.COLLECTOR, *roles.HEADS)
+
+
+def can_approve(user: Any) -> bool:
+    return roles.is_head(user)
+
+
+def can_record_call(user: Any) -> bool:
+    return roles.has_role(user, roles.Role.CALL_CENTER, *roles.HEADS)
+
+
+def can_run_check(user: Any) -> bool:
+    return roles.has_role(user, roles.Role.ADMIN, *roles.HEADS)
+
+
+def to_money_cents(value: Any, *, field: str) -> int:
+    """An amount typed by a person (Decimal or text, ``1,234.56`` allowed) to cents, or a Spanish
+    refusal naming the field."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    text = str(value).strip().replace("$", "").replace(",", "") if not isinstance(value, Decimal) else value
+    try:
+        cents = to_cents(text)
+    except (ValueError, TypeError):
+        raise ApplicationError(
+            f"{field.capitalize()} inválida: «{value}» (use un monto como 1234.56)."
+        ) from None
+    if cents < 0:
+        raise ApplicationError(f"{field.capitalize()} no puede ser negativa: «{value}».")
+    return cents
+
+
+def agreement_transition(*, actor: Any, agreement: Agreement, to_state: str, reason: str = "") -> Agreement:
+    """The one place a state changes: refuses any move outside ``TRANSITIONS`` and records it.
+    Callers set the fields that go with the new state before calling (they are saved here)."""
+    current = agreement.state
+    if to_state not in TRANSITIONS.get(current, frozenset()):
+        raise ApplicationError(
+            f"El convenio {agreement.number} está {STATE_LABELS.get(current, current).lower()}: "
+            f"no puede pasar a {STATE_LABELS.get(to_state, to_state).lower()}."
+        )
+    before = Agreement.objects.get(pk=agreement.pk)
+    agreement.state = to_state
+    agreement.full_clean()
+    agreement.save()
+    record(
+        actor=actor,
+        action=f"agreement.{to_state}",
+        obj=agreement,
+        employer_number=agreement.employer.employer_number,
+        before=snapshot(before, AUDITED),
+        after=snapshot(agreement, AUDITED),
+        reason=reason,
+    )
+    return agreement
+
+
+# ------------------------------------------------------------------------------------ draft
+@transaction.atomic
+def agreement_draft(
+    *,
+    actor: Any,
+    employer: Employer,
+    down_payment: Decimal | str,
+    installments: int,
+    start: date | None = None,
+    as_of: date | None = None,
+) -> Agreement:
+    """Draft an agreement over the employer's periods with something outstanding at ``as_of``
+    (default today) that no draft, approved or active agreement holds. The option must be one the
+    policy allows (engine ``validate_option``); the schedule is the engine's French schedule."""
+    if not can_draft(actor):
+        raise ApplicationError("Solo un gestor de cobros o una jefatura pueden elaborar convenios de pago.")
+    _require_visible(actor, employer)
+    today = _today()
+    as_of = as_of or today
+    if as_of > today:
+        raise ApplicationError(
+            f"La fecha de cálculo {_d(as_of)} es futura: la deuda solo se conoce hasta hoy."
+        )
+    start = start or add_months(as_of, 1)
+    if start <= as_of:
+        raise ApplicationError(
+            f"La primera cuota ({_d(start)}) debe vencer después de la fecha de cálculo ({_d(as_of)})."
+        )
+    if start > add_months(as_of, 3):
+        raise ApplicationError(
+            f"La primera cuota ({_d(start)}) no puede vencer más de tres meses después de la fecha de "
+            f"cálculo ({_d(as_of)})."
+        )
+    try:
+        n = int(installments)
+    except (TypeError, ValueError):
+        raise ApplicationError(f"Número de cuotas inválido: «{installments}».") from None
+    down_cents = to_money_cents(down_payment, field="prima")
+    statement, lines, held = covered_lines(employer, as_of)
+    if not lines:
+        if held:
+            names = sorted({f"{a.number} ({a.get_state_display().lower()})" for a in held.values()})
+            raise ApplicationError(
+                f"Los períodos adeudados de {employer.employer_number} ya están en el convenio "
+                f"{', '.join(names)}: no se puede elaborar otro sobre los mismos períodos."
+            )
+        raise ApplicationError(
+            f"{employer.employer_number} no tiene deuda pendiente al {_d(as_of)}: no hay nada que convenir."
+        )
+    debt_cents = sum(ln.outstanding_cents for ln in lines)
+    try:
+        sim = build_schedule(
+            debt_cents=debt_cents,
+            down_payment_cents=down_cents,
+            installments=n,
+            start=start,
+            policy=statement.policy,
+        )
+    except AgreementOptionError as exc:
+        raise ApplicationError(str(exc)) from None
+    empty = [line.number for line in sim.schedule if line.installment_cents <= 0]
+    if empty:
+        raise ApplicationError(
+            f"El monto financiado de {fmt_usd(sim.financed_cents)} es demasiado pequeño para {n} cuotas: "
+            f"la cuota {empty[0]} quedaría en $0.00. Use menos cuotas o el pago de contado."
+        )
+    agreement = Agreement(
+        employer=employer,
+        as_of=as_of,
+        periods=[ln.period for ln in lines],
+        periods_detail=[
+            {
+                "period": ln.period,
+                "due_date": ln.due_date.isoformat(),
+                "months_late": ln.months_late,
+                "contribution": cents_to_decimal(ln.contribution_outstanding_cents),
+                "surcharge": cents_to_decimal(ln.surcharge_outstanding_cents),
+                "fine": cents_to_decimal(ln.fine_outstanding_cents),
+                "interest": cents_to_decimal(ln.interest_outstanding_cents),
+                "outstanding": cents_to_decimal(ln.outstanding_cents),
+            }
+            for ln in lines
+        ],
+        debt=cents_to_decimal(sim.debt_cents),
+        down_payment=cents_to_decimal(sim.down_payment_cents),
+        financed=cents_to_decimal(sim.financed_cents),
+        installments_count=sim.installments,
+        monthly_rate=sim.monthly_rate,
+        installment_amount=cents_to_decimal(sim.installment_cents),
+        total_interest=cents_to_decimal(sim.total_interest_cents),
+        total=cents_to_decimal(sim.total_cents),
+        start=sim.start,
+        policy_version=sim.policy_version,
+        drafted_by=actor,
+    )
+    # periods_detail holds Decimals: store them as two-decimal strings (JSON).
+    agreement.periods_detail = [
+        {k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in row.items()}
+        for row in agreement.periods_detail
+    ]
+    agreement.full_clean()
+    agreement.save()
+    rows = [
+        Installment(
+            agreement=agreement,
+            number=line.number,
+            due_date=line.due_date,
+            amount=cents_to_decimal(line.installment_cents),
+            interest=cents_to_decimal(line.interest_cents),
+            principal=cents_to_decimal(line.principal_cents),
+            balance=cents_to_decimal(line.balance_cents),
+        )
+        for line in sim.schedule
+    ]
+    for row in rows:
+        row.full_clean(exclude=["agreement"])
+    Installment.objects.bulk_create(rows)
+    record(
+        actor=actor,
+        action="agreement.draft",
+        obj=agreement,
+        employer_number=employer.employer_number,
+        after={**snapshot(agreement, AUDITED), "periods": agreement.periods},
+        reason=sim.explain(),
+    )
+    return agreement
+
+
+# ------------------------------------------------------------------------------------ approve / cancel
+@transaction.atomic
+def agreement_approve(*, actor: Any, agreement: Agreement) -> Agreement:
+    """A head approves a draft drafted by someone else (four eyes)."""
+    agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
+    if not can_approve(actor):
+        raise ApplicationError(
+            "Solo una jefatura (de departamento o de sucursal) puede aprobar convenios de pago."
+        )
+    _require_visible(actor, agreement.employer)
+    if agreement.drafted_by_id == getattr(actor, "pk", None):
+        raise ApplicationError("Quien elaboró el convenio no puede aprobarlo: debe aprobarlo otra jefatura.")
+    if agreement.state != AgreementState.DRAFT:
+        raise ApplicationError(
+            f"Solo se aprueba un borrador; el convenio {agreement.number} está "
+            f"{agreement.get_state_display().lower()}."
+        )
+    agreement.approved_by = actor
+    agreement.approved_at = timezone.now()
+    return agreement_transition(
+        actor=actor,
+        agreement=agreement,
+        to_state=AgreementState.APPROVED,
+        reason=f"Aprobado por {_who(actor)}",
+    )
+
+
+@transaction.atomic
+def agreement_cancel(*, actor: Any, agreement: Agreement, reason: str) -> Agreement:
+    """Cancel a draft or an approved agreement not yet signed (the drafter or a head), with a reason."""
+    agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
+    if not (roles.is_head(actor) or agreement.drafted_by_id == getattr(actor, "pk", None)):
+        raise ApplicationError("Solo quien elaboró el convenio o una jefatura pueden anularlo.")
+    _require_visible(actor, agreement.employer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Indique el motivo de la anulación.")
+    agreement.cancelled_reason = reason[:300]
+    return agreement_transition(
+        actor=actor, agreement=agreement, to_state=AgreementState.CANCELLED, reason=reason
+    )
+
+
+# ------------------------------------------------------------------------------------ down payment
+@transaction.atomic
+def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment: Payment) -> Agreement:
+    """Match an approved agreement with the payment of its down payment: the agreement is signed on
+    the payment's date, becomes active, and its periods are frozen from that date."""
+    agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
+    if actor is not None and not can_draft(actor):
+        raise ApplicationError(
+            "Solo un gestor de cobros o una jefatura pueden registrar la prima de un convenio."
+        )
+    _require_visible(actor, agreement.employer)
+    if agreement.state != AgreementState.APPROVED:
+        raise ApplicationError(
+            f"La prima se registra en un convenio aprobado; el convenio {agreement.number} está "
+            f"{agreement.get_state_display().lower()}."
+        )
+    payment = Payment.objects.select_related("employer").get(pk=payment.pk)
+    if payment.employer_id != agreement.employer_id:
+        raise ApplicationError(
+            f"El pago {payment.payment_id} es del patrono {payment.employer.employer_number}, no de "
+            f"{agreement.employer.employer_number}."
+        )
+    used = Agreement.objects.filter(down_payment_payment=payment).first()
+    if used is not None:
+        raise ApplicationError(f"El pago {payment.payment_id} ya es la prima del convenio {used.number}.")
+    if payment.amount < agreement.down_payment:
+        raise ApplicationError(
+            f"El pago {payment.payment_id} de {fmt_usd(to_cents(payment.amount))} no alcanza la prima de "
+            f"{fmt_usd(to_cents(agreement.down_payment))} del convenio {agreement.number}."
+        )
+    if payment.paid_on < agreement.as_of:
+        raise ApplicationError(
+            f"El pago {payment.payment_id} del {_d(payment.paid_on)} es anterior a la fecha de cálculo del "
+            f"convenio ({_d(agreement.as_of)}): ya está descontado de la deuda convenida."
+        )
+    if payment.paid_on >= agreement.start:
+        raise ApplicationError(
+            f"El pago {payment.payment_id} del {_d(payment.paid_on)} llega cuando ya vencía la primera cuota "
+            f"({_d(agreement.start)}): elabore un convenio nuevo con la deuda actual."
+        )
+    agreement.down_payment_payment = payment
+    agreement.signed_on = payment.paid_on
+    agreement_transition(
+        actor=actor,
+        agreement=agreement,
+        to_state=AgreementState.ACTIVE,
+        reason=f"Prima recibida: pago {payment.payment_id} del {_d(payment.paid_on)}; períodos congelados desde esa fecha.",
+    )
+    cases_link.move_case(
+        actor=actor,
+        employer=agreement.employer,
+        to_state="agreement",
+        reason=f"Convenio de pago {agreement.number} firmado el {_d(payment.paid_on)}.",
+    )
+    agreement_id = agreement.pk
+    transaction.on_commit(lambda: _store_document_later(agreement_id))
+    return agreement
+
+
+def _store_document_later(agreement_id: int) -> None:
+    from cobranza.agreements.tasks import store_agreement_document
+
+    store_agreement_document.delay(agreement_id=agreement_id)
+
+
+# ------------------------------------------------------------------------------------ follow-up
+@dataclass
+class CheckResult:
+    as_of: date
+    checked: int = 0
+    signed: list[str] = field(default_factory=list)
+    lapsed: list[str] = field(default_factory=list)
+    fulfilled: list[str] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"Revisión de convenios al {_d(self.as_of)}: {self.checked} convenio(s) revisado(s)"]
+        if self.signed:
+            parts.append(f"prima recibida en {', '.join(self.signed)}")
+        if self.overdue:
+            parts.append(f"con cuotas vencidas {', '.join(self.overdue)}")
+        if self.lapsed:
+            parts.append(f"incumplidos {', '.join(self.lapsed)}")
+        if self.fulfilled:
+            parts.append(f"cumplidos {', '.join(self.fulfilled)}")
+        return "; ".join(parts) + "."
+
+
+def _status(st: InstallmentState, as_of: date, policy: Policy) -> str:
+    status = installment_status(st, as_of, policy)
+    if status == "pending" and st.paid_cents > 0:
+        return InstallmentStatus.PARTIAL
+    return status
+
+
+def _follow_up(*, actor: Any, agreement: Agreement, as_of: date, result: CheckResult) -> None:
+    policy = _policy(as_of)
+    states = installment_states(agreement, as_of)
+    rows = {i.number: i for i in agreement.installments.all()}
+    changed = []
+    for st in states:
+        row = rows[st.number]
+        paid = cents_to_decimal(st.paid_cents)
+        status = _status(st, as_of, policy)
+        if (row.paid_amount, row.paid_off_on, row.status) != (paid, st.paid_off_on, status):
+            row.paid_amount, row.paid_off_on, row.status = paid, st.paid_off_on, status
+            row.full_clean(exclude=["agreement"])
+            changed.append(row)
+    if changed:
+        Installment.objects.bulk_update(changed, ["paid_amount", "paid_off_on", "status"])
+    agreement.checked_on = as_of
+    overdue = [st for st in states if _status(st, as_of, policy) == InstallmentStatus.OVERDUE]
+    lapsed_on = lapse_date(states, policy)
+    if lapsed_on is not None and lapsed_on <= as_of:
+        agreement.lapsed_on = lapsed_on
+        agreement_transition(
+            actor=actor,
+            agreement=agreement,
+            to_state=AgreementState.LAPSED,
+            reason=(
+                f"{len(overdue)} cuota(s) sin pagar {policy.agreement_grace_days} días después de su vencimiento "
+                f"(la política {policy.version} tolera {policy.agreement_lapse_installments - 1}): incumplido desde "
+                f"el {_d(lapsed_on)}; se levanta el congelamiento de los períodos."
+            ),
+        )
+        cases_link.move_case(
+            actor=actor,
+            employer=agreement.employer,
+            to_state="lapsed",
+            reason=f"Convenio de pago {agreement.number} incumplido desde el {_d(lapsed_on)}.",
+        )
+        result.lapsed.append(agreement.number)
+        return
+    if all(st.outstanding_cents == 0 for st in states):
+        agreement.fulfilled_on = max(st.paid_off_on for st in states if st.paid_off_on)
+        agreement_transition(
+            actor=actor,
+            agreement=agreement,
+            to_state=AgreementState.FULFILLED,
+            reason=f"Todas las cuotas pagadas; la última el {_d(agreement.fulfilled_on)}.",
+        )
+        cases_link.move_case(
+            actor=actor,
+            employer=agreement.employer,
+            to_state="fulfilled",
+            reason=f"Convenio de pago {agreement.number} cumplido el {_d(agreement.fulfilled_on)}.",
+        )
+        result.fulfilled.append(agreement.number)
+        return
+    if overdue:
+        result.overdue.append(agreement.number)
+    agreement.save(update_fields=["checked_on", "updated_at"])
+
+
+@transaction.atomic
+def agreements_check(
+    *, actor: Any, as_of: date | None = None, agreements: Iterable[Agreement] | None = None
+) -> CheckResult:
+    """Follow-up of agreements at ``as_of`` (default today; SPEC §6):
+
+    1. an approved agreement whose down payment has arrived (an unused payment of the employer, from
+       the calculation date on, at least the down payment) is signed on that payment's date;
+    2. the payments made after signing pay the installments oldest first; an installment is overdue
+       when not fully paid by its due date plus the grace days;
+    3. with the policy's count of overdue installments the agreement lapses (its freeze is lifted);
+       when every installment is paid it is fulfilled.
+
+    Refused (nothing saved) for a future date and for a date before an agreement was signed.
+    """
+    if actor is not None and not can_run_check(actor):
+        raise ApplicationError(
+            "Solo una jefatura o el administrador pueden ejecutar la revisión de convenios."
+        )
+    today = _today()
+    as_of = as_of or today
+    if as_of > today:
+        raise ApplicationError(
+            f"La fecha de revisión {_d(as_of)} es futura: las cuotas solo se pueden revisar hasta hoy ({_d(today)})."
+        )
+    base = Agreement.objects.select_related("employer", "down_payment_payment")
+    if agreements is not None:
+        ids = [a.pk for a in agreements]
+        base = base.filter(pk__in=ids)
+    result = CheckResult(as_of=as_of)
+    too_early = list(base.filter(state=AgreementState.ACTIVE, signed_on__gt=as_of).order_by("signed_on"))
+    if too_early:
+        names = ", ".join(f"{a.number} (firmado el {_d(a.signed_on)})" for a in too_early[:5])
+        raise ApplicationError(
+            f"La fecha de revisión {_d(as_of)} es anterior a la firma del convenio {names}: "
+            "revise con una fecha posterior a la firma."
+        )
+    for agreement in base.filter(state=AgreementState.APPROVED, as_of__lte=as_of).order_by("pk"):
+        candidates = candidate_down_payments(agreement, until=min(as_of, agreement.start - _ONE_DAY))
+        if candidates:
+            agreement_register_down_payment(actor=actor, agreement=agreement, payment=candidates[0])
+            result.signed.append(agreement.number)
+    for agreement in base.filter(state=AgreementState.ACTIVE).order_by("pk"):
+        agreement = (
+            Agreement.objects.select_for_update()
+            .select_related("employer", "down_payment_payment")
+            .get(pk=agreement.pk)
+        )
+        _follow_up(actor=actor, agreement=agreement, as_of=as_of, result=result)
+        result.checked += 1
+    record(
+        actor=actor,
+        action="agreements.check",
+        object_type="agreements.agreement",
+        object_id=as_of.isoformat(),
+        after={
+            "checked": result.checked,
+            "signed": result.signed,
+            "lapsed": result.lapsed,
+            "fulfilled": result.fulfilled,
+            "overdue": result.overdue,
+        },
+        reason=result.summary(),
+    )
+    return result
+
+
+_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+
+
+# ------------------------------------------------------------------------------------ call center
+@transaction.atomic
+def call_record(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    called_on: date,
+    outcome: str,
+    notes: str = "",
+    promised_amount: Decimal | None = None,
+    promised_on: date | None = None,
+) -> CallRecord:
+    """A call about a defaulted agreement; also a collection action in the case file when cases
+    offers it. The same call (agreement, date, outcome, notes) is recorded once."""
+    if not can_record_call(actor):
+        raise ApplicationError("Solo el centro de llamadas o una jefatura registran llamadas de convenios.")
+    _require_visible(actor, agreement.employer)
+    if outcome not in CallOutcome.values:
+        labels = ", ".join(CallOutcome.values)
+        raise ApplicationError(f"Resultado de llamada desconocido: «{outcome}» (use {labels}).")
+    if called_on > _today():
+        raise ApplicationError(f"La fecha de la llamada {_d(called_on)} es futura.")
+    if (promised_amount is None) != (promised_on is None):
+        raise ApplicationError("Una promesa de pago necesita monto y fecha.")
+    if promised_on is not None and promised_on < called_on:
+        raise ApplicationError("La fecha prometida no puede ser anterior a la llamada.")
+    existing = CallRecord.objects.filter(
+        agreement=agreement, called_on=called_on, outcome=outcome, notes=(notes or "")[:500]
+    ).first()
+    if existing is not None:
+        return existing
+    call = CallRecord(
+        agreement=agreement,
+        called_on=called_on,
+        outcome=outcome,
+        notes=(notes or "")[:500],
+        promised_amount=promised_amount,
+        promised_on=promised_on,
+        recorded_by=actor,
+    )
+    call.full_clean()
+    call.save()
+    record(
+        actor=actor,
+        action="agreement.call",
+        obj=call,
+        employer_number=agreement.employer.employer_number,
+        after=snapshot(call, ("called_on", "outcome", "notes", "promised_amount", "promised_on")),
+    )
+    notes_text = f"Convenio {agreement.number}: {call.get_outcome_display()}. {call.notes}".strip()
+    if promised_amount is not None and promised_on is not None:
+        notes_text += f" Promete pagar {fmt_usd(to_cents(promised_amount))} el {_d(promised_on)}."
+    cases_link.record_call(
+        actor=actor,
+        employer=agreement.employer,
+        called_on=called_on,
+        outcome=outcome,
+        label=call.get_outcome_display(),
+        notes=notes_text,
+        promised_amount=promised_amount,
+        promised_on=promised_on,
+    )
+    return call
