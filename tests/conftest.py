@@ -9,6 +9,12 @@ from cobranza.portfolio.models import Assignment
 from tests.factories import BranchFactory, EmployerFactory, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2 costs ~0.7 s per user; tests create many. Login throttling and roles are unaffected."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two branches; collectors with portfolios; one user for every role.

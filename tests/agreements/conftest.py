@@ -17,12 +17,6 @@ def load_examples() -> None:
         run_import(kind=kind, source=path, filename=path.name, actor=None, today=IMPORT_TODAY)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """`world` creates eleven users; PBKDF2 makes that ~8 s per test. (Worth moving to tests/conftest.py.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def examples(db):
     load_examples()

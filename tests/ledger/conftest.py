@@ -12,11 +12,6 @@ from cobranza.ledger.models import PolicyVersion
 from tests.ledger.helpers import EXAMPLE_EMPLOYERS, EXAMPLES
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def default_policy_version(db) -> PolicyVersion:
     """The migration's first version (re-created if a transactional test flushed it)."""

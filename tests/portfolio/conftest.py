@@ -8,11 +8,6 @@ from cobranza.common.roles import Role
 from tests.factories import BranchFactory, EmployerFactory, make_user
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(db):
     ss = BranchFactory(code="san-salvador", name="San Salvador")
