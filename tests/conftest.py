@@ -44,4 +44,6 @@ def world(db):
     Assignment.objects.create(employer=own, collector=users.gestor1, reason="prueba")
     Assignment.objects.create(employer=colleague, collector=users.gestor2, reason="prueba")
     Assignment.objects.create(employer=elsewhere, collector=users.gestor_sa, reason="prueba")
-    return SimpleNamespace(users=users, branches=SimpleNamespace(ss=ss, sa=sa), own=own, colleague=colleague, elsewhere=elsewhere)
+    return SimpleNamespace(
+        users=users, branches=SimpleNamespace(ss=ss, sa=sa), own=own, colleague=colleague, elsewhere=elsewhere
+    )

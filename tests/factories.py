@@ -65,7 +65,9 @@ class PaymentFactory(factory.django.DjangoModelFactory):
 
 
 def make_user(username: str, *roles: str, branch: Branch | None = None, superuser: bool = False) -> User:
-    user = User.objects.create_user(username=username, password="demo", is_superuser=superuser, is_staff=superuser)
+    user = User.objects.create_user(
+        username=username, password="demo", is_superuser=superuser, is_staff=superuser
+    )
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     if branch is not None:

@@ -3,7 +3,9 @@ import pytest
 
 @pytest.mark.django_db
 def test_token_with_good_credentials_gives_access(client, world):
-    response = client.post("/api/auth/token", {"username": "gestor1", "password": "demo"}, content_type="application/json")
+    response = client.post(
+        "/api/auth/token", {"username": "gestor1", "password": "demo"}, content_type="application/json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     listed = client.get("/api/employers", HTTP_AUTHORIZATION=f"Bearer {token}").json()
@@ -13,7 +15,9 @@ def test_token_with_good_credentials_gives_access(client, world):
 
 @pytest.mark.django_db
 def test_bad_credentials_are_401_in_spanish(client, world):
-    response = client.post("/api/auth/token", {"username": "gestor1", "password": "mala"}, content_type="application/json")
+    response = client.post(
+        "/api/auth/token", {"username": "gestor1", "password": "mala"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert "incorrectos" in response.json()["detail"]
 
@@ -30,7 +34,9 @@ def test_malformed_token_request_is_422_without_traceback(client, world):
 
 @pytest.mark.django_db
 def test_search_and_paging(client, world):
-    token = client.post("/api/auth/token", {"username": "jefe", "password": "demo"}, content_type="application/json").json()["token"]
+    token = client.post(
+        "/api/auth/token", {"username": "jefe", "password": "demo"}, content_type="application/json"
+    ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     found = client.get("/api/employers?search=nandu", **auth).json()
     assert [i["employer_number"] for i in found["items"]] == [world.own.employer_number]

@@ -48,8 +48,14 @@ def test_search_is_accent_and_case_insensitive(client, world):
 def test_employer_page_shows_collector_and_audit_only_to_heads(client, world):
     from cobranza.common.audit import record
 
-    record(actor=world.users.admin, action="employer.updated", obj=world.own, employer_number=world.own.employer_number,
-           before={"phone": "1"}, after={"phone": "2"})
+    record(
+        actor=world.users.admin,
+        action="employer.updated",
+        obj=world.own,
+        employer_number=world.own.employer_number,
+        before={"phone": "1"},
+        after={"phone": "2"},
+    )
     url = reverse("employers:detail", args=[world.own.employer_number])
     client.force_login(world.users.jefe)
     content = client.get(url).content.decode()

@@ -9,7 +9,18 @@ from django.urls import reverse
 
 from cobranza.api.models import ApiToken
 
-ALL_ROLES = ["admin", "jefe", "jefe_sucursal", "gestor1", "gestor2", "callcenter", "juridico", "atencion", "otras", "sin_rol"]
+ALL_ROLES = [
+    "admin",
+    "jefe",
+    "jefe_sucursal",
+    "gestor1",
+    "gestor2",
+    "callcenter",
+    "juridico",
+    "atencion",
+    "otras",
+    "sin_rol",
+]
 
 # Which of the three employers (own = gestor1's, colleague = gestor2's, elsewhere = other branch) each role sees.
 VISIBLE = {

@@ -48,7 +48,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="es-SV", timezone_id="America/El_Salvador", viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        locale="es-SV", timezone_id="America/El_Salvador", viewport={"width": 1366, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

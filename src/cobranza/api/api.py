@@ -46,7 +46,9 @@ api.add_router("/", agreements.router)
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Se requiere un token válido (Authorization: Bearer …)."}, status=401)
+    return api.create_response(
+        request, {"detail": "Se requiere un token válido (Authorization: Bearer …)."}, status=401
+    )
 
 
 @api.exception_handler(ApplicationError)
@@ -60,7 +62,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for err in exc.errors:
         where = ".".join(str(p) for p in err.get("loc", []))
         problems.append({"campo": where, "motivo": err.get("msg", "valor inválido")})
-    return api.create_response(request, {"detail": "Datos de la solicitud inválidos.", "errors": problems}, status=422)
+    return api.create_response(
+        request, {"detail": "Datos de la solicitud inválidos.", "errors": problems}, status=422
+    )
 
 
 @api.exception_handler(HttpError)

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cobranza.api.api import api
 from cobranza.common import views as common_views
@@ -16,6 +18,7 @@ urlpatterns = [
     path("expedientes/", include("cobranza.cases.urls")),
     path("cartera/", include("cobranza.portfolio.urls")),
     path("convenios/", include("cobranza.agreements.urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

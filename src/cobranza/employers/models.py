@@ -59,7 +59,9 @@ class Employer(TimeStampedModel):
     phone = models.CharField("teléfono", max_length=40, blank=True)
     email = models.CharField("correo", max_length=200, blank=True)
     legal_representative = models.CharField("representante legal", max_length=200, blank=True)
-    status = models.CharField("estado", max_length=10, choices=EmployerStatus.choices, default=EmployerStatus.ACTIVE)
+    status = models.CharField(
+        "estado", max_length=10, choices=EmployerStatus.choices, default=EmployerStatus.ACTIVE
+    )
     registered_on = models.DateField("fecha de inscripción", null=True, blank=True)
     search_text = models.CharField(max_length=500, editable=False, default="")
 

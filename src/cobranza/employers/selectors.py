@@ -31,7 +31,9 @@ def visible_employers(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     return qs.filter(visible)
 
 
-def employer_list(*, user: User | AnonymousUser, search: str = "", branch_id: int | None = None) -> QuerySet[Employer]:
+def employer_list(
+    *, user: User | AnonymousUser, search: str = "", branch_id: int | None = None
+) -> QuerySet[Employer]:
     """Search by employer number, NIT (with or without dashes) or name, accent- and case-insensitive."""
     qs = visible_employers(user=user).select_related("branch", "sector")
     term = (search or "").strip()
@@ -40,7 +42,10 @@ def employer_list(*, user: User | AnonymousUser, search: str = "", branch_id: in
         by_name = Q(search_text__contains=normalize_search(term))
         if digits.isdigit():
             qs = qs.filter(
-                Q(employer_number__startswith=digits) | Q(nit__startswith=term) | Q(nit=_format_nit(digits)) | by_name
+                Q(employer_number__startswith=digits)
+                | Q(nit__startswith=term)
+                | Q(nit=_format_nit(digits))
+                | by_name
             )
         else:
             qs = qs.filter(by_name)
@@ -64,7 +69,9 @@ def employer_detail(*, user: User | AnonymousUser, employer_number: str) -> Empl
             "contacts",
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.select_related("collector", "assigned_by").order_by("-start", "-id"),
+                queryset=Assignment.objects.select_related("collector", "assigned_by").order_by(
+                    "-start", "-id"
+                ),
             ),
         )
         .get(employer_number=employer_number)
@@ -78,7 +85,9 @@ def current_collector(employer: Employer) -> User | None:
     return None
 
 
-def employer_audit_events(*, user: User | AnonymousUser, employer: Employer, limit: int = 200) -> QuerySet[AuditEvent]:
+def employer_audit_events(
+    *, user: User | AnonymousUser, employer: Employer, limit: int = 200
+) -> QuerySet[AuditEvent]:
     if not roles.can_read_audit(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(employer_number=employer.employer_number).select_related("actor")[:limit]

@@ -8,8 +8,12 @@ from cobranza.employers.models import Branch, Employer
 
 
 class StaffProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="staff_profile", on_delete=models.CASCADE)
-    branch = models.ForeignKey(Branch, verbose_name="sucursal", null=True, blank=True, on_delete=models.PROTECT)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, related_name="staff_profile", on_delete=models.CASCADE
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name="sucursal", null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = "perfil de personal"
@@ -61,10 +65,16 @@ class Cover(models.Model):
     """A collector covers an absent colleague's portfolio over a date range (inclusive)."""
 
     absent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="covered_by", on_delete=models.PROTECT, verbose_name="gestor ausente"
+        settings.AUTH_USER_MODEL,
+        related_name="covered_by",
+        on_delete=models.PROTECT,
+        verbose_name="gestor ausente",
     )
     substitute = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="covers", on_delete=models.PROTECT, verbose_name="gestor suplente"
+        settings.AUTH_USER_MODEL,
+        related_name="covers",
+        on_delete=models.PROTECT,
+        verbose_name="gestor suplente",
     )
     start_date = models.DateField("desde")
     end_date = models.DateField("hasta")
@@ -75,7 +85,9 @@ class Cover(models.Model):
         verbose_name_plural = "suplencias"
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="cover_dates_ordered")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="cover_dates_ordered"
+            )
         ]
 
     def __str__(self) -> str:
