@@ -8,17 +8,21 @@ counts only. Eager (in-process) in the embedded default; a worker per core in pr
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date
 from typing import Any
 
 from celery import chord, shared_task
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from cobranza.ledger import services
 from cobranza.ledger.models import PolicyVersion
 from cobranza.ledger.selectors import policy_version_for
+
+logger = logging.getLogger(__name__)
 
 
 def _date(value: str | None) -> date:
@@ -104,3 +108,24 @@ def recompute_all(as_of: str | None = None, actor_id: int | None = None) -> str 
         as_of=day.isoformat(), policy_version=version.version, started=time.time(), actor_id=actor_id
     )
     return chord(signatures)(callback).id
+
+
+def schedule_balance_refresh(*, employer_ids: list[int], as_of: date | None = None) -> None:
+    """After the current transaction commits, recompute the snapshots of these employers (new
+    payments or declarations arrived), so lists and worklists do not wait for the nightly run.
+
+    A failure here must not undo or misreport the import that triggered it (in the eager default the
+    task runs in-process): it is logged, and the nightly recompute repairs the snapshot.
+    """
+    if not employer_ids:
+        return
+    ids = sorted(set(employer_ids))
+    day = (as_of or timezone.localdate()).isoformat()
+
+    def dispatch() -> None:
+        try:
+            recompute_chunk.delay(as_of=day, employer_ids=ids)
+        except Exception:  # noqa: BLE001 - see docstring
+            logger.exception("No se pudo actualizar el saldo de %d patronos después de importar", len(ids))
+
+    transaction.on_commit(dispatch)

@@ -118,6 +118,8 @@ def run_import(
                 progress(0, result.created + result.updated)  # the writing pass starts
             plan.write(batch=batch, actor=actor, filename=filename, progress=progress)
             result = replace(result, batch_id=batch.pk)
+            if kind != "employers" and (result.created or result.updated):
+                _refresh_balances_after_commit(kind=kind, batch=batch)
             audit.record(
                 actor=actor,
                 action="import.completed",
@@ -146,3 +148,15 @@ def run_import(
             ],
         ) from None
     return result
+
+
+def _refresh_balances_after_commit(*, kind: str, batch: ImportBatch) -> None:
+    """New payments or declarations change balances: refresh those employers' snapshots."""
+    from cobranza.ledger.models import Declaration, Payment
+    from cobranza.ledger.tasks import schedule_balance_refresh
+
+    model = Payment if kind == "payments" else Declaration
+    employer_ids = list(
+        model.objects.filter(import_batch=batch).values_list("employer_id", flat=True).distinct()
+    )
+    schedule_balance_refresh(employer_ids=employer_ids)
