@@ -48,3 +48,11 @@ def periodo(value: str | None) -> str:
     if not value or len(value) != 7:
         return value or ""
     return f"{value[5:]}/{value[:4]}"
+
+
+@register.filter
+def numero(value: int | None) -> str:
+    """Whole numbers as es-SV writes them: `12,345`."""
+    if value is None or value == "":
+        return ""
+    return f"{int(value):,}"
