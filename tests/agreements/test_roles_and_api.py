@@ -6,21 +6,10 @@ import pytest
 from django.urls import reverse
 
 from tests.agreements.helpers import active_e2
+from tests.roles import ALL_ROLES
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = [
-    "admin",
-    "jefe",
-    "jefe_sucursal",
-    "gestor1",
-    "gestor2",
-    "callcenter",
-    "juridico",
-    "atencion",
-    "otras",
-    "sin_rol",
-]
 SEES_E2 = {"admin", "jefe", "jefe_sucursal", "gestor1", "callcenter", "juridico", "atencion", "otras"}
 PAGES = {
     "agreements:list": set(ALL_ROLES),

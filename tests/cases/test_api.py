@@ -9,33 +9,9 @@ from cobranza.api.models import ApiToken
 from cobranza.cases import services
 from cobranza.cases.models import ActionOutcome, CollectionAction
 from tests.cases.conftest import PDF_BYTES
+from tests.roles import ALL_ROLES, VISIBLE
 
 pytestmark = pytest.mark.django_db
-
-ALL_ROLES = [
-    "admin",
-    "jefe",
-    "jefe_sucursal",
-    "gestor1",
-    "gestor2",
-    "callcenter",
-    "juridico",
-    "atencion",
-    "otras",
-    "sin_rol",
-]
-VISIBLE = {
-    "admin": {"own", "colleague", "elsewhere"},
-    "jefe": {"own", "colleague", "elsewhere"},
-    "jefe_sucursal": {"own", "colleague"},
-    "gestor1": {"own"},
-    "gestor2": {"colleague"},
-    "callcenter": {"own", "colleague", "elsewhere"},
-    "juridico": {"own", "colleague", "elsewhere"},
-    "atencion": {"own", "colleague", "elsewhere"},
-    "otras": {"own", "colleague", "elsewhere"},
-    "sin_rol": set(),
-}
 
 
 @pytest.fixture

@@ -14,35 +14,10 @@ from cobranza.cases import services
 from cobranza.cases.models import ActionOutcome, CaseDocument, CaseFile, CollectionAction, PaymentPromise
 from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
 from tests.cases.conftest import PDF_BYTES
+from tests.roles import ALL_ROLES, COLLECTORS, HEADS, VISIBLE
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = [
-    "admin",
-    "jefe",
-    "jefe_sucursal",
-    "gestor1",
-    "gestor2",
-    "callcenter",
-    "juridico",
-    "atencion",
-    "otras",
-    "sin_rol",
-]
-VISIBLE = {
-    "admin": {"own", "colleague", "elsewhere"},
-    "jefe": {"own", "colleague", "elsewhere"},
-    "jefe_sucursal": {"own", "colleague"},
-    "gestor1": {"own"},
-    "gestor2": {"colleague"},
-    "callcenter": {"own", "colleague", "elsewhere"},
-    "juridico": {"own", "colleague", "elsewhere"},
-    "atencion": {"own", "colleague", "elsewhere"},
-    "otras": {"own", "colleague", "elsewhere"},
-    "sin_rol": set(),
-}
-COLLECTORS = {"gestor1", "gestor2"}
-HEADS = {"admin", "jefe", "jefe_sucursal"}
 CASE_WORKERS = COLLECTORS | HEADS | {"callcenter"}
 # Pages that do not depend on an employer: who may open them (others: 403).
 PAGES = {

@@ -8,33 +8,9 @@ import pytest
 from django.urls import reverse
 
 from cobranza.api.models import ApiToken
-
-ALL_ROLES = [
-    "admin",
-    "jefe",
-    "jefe_sucursal",
-    "gestor1",
-    "gestor2",
-    "callcenter",
-    "juridico",
-    "atencion",
-    "otras",
-    "sin_rol",
-]
+from tests.roles import ALL_ROLES, VISIBLE
 
 # Which of the three employers (own = gestor1's, colleague = gestor2's, elsewhere = other branch) each role sees.
-VISIBLE = {
-    "admin": {"own", "colleague", "elsewhere"},
-    "jefe": {"own", "colleague", "elsewhere"},
-    "jefe_sucursal": {"own", "colleague"},
-    "gestor1": {"own"},
-    "gestor2": {"colleague"},
-    "callcenter": {"own", "colleague", "elsewhere"},
-    "juridico": {"own", "colleague", "elsewhere"},
-    "atencion": {"own", "colleague", "elsewhere"},
-    "otras": {"own", "colleague", "elsewhere"},
-    "sin_rol": set(),
-}
 
 # Pages that do not depend on an employer: who may open them.
 PAGES = {

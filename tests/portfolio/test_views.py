@@ -13,22 +13,10 @@ from cobranza.common.models import AuditEvent
 from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
 from cobranza.portfolio.models import Assignment, Cover
 from tests.factories import EmployerFactory
+from tests.roles import ALL_ROLES, HEADS
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = [
-    "admin",
-    "jefe",
-    "jefe_sucursal",
-    "gestor1",
-    "gestor2",
-    "callcenter",
-    "juridico",
-    "atencion",
-    "otras",
-    "sin_rol",
-]
-HEADS = {"admin", "jefe", "jefe_sucursal"}
 PAGES = ["portfolio:index", "portfolio:covers", "portfolio:unassigned"]
 
 
