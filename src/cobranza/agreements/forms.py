@@ -18,8 +18,15 @@ def date_field(label: str, *, required: bool = False) -> forms.DateField:
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
+        # Text, not the browser's date picker: that one follows the browser's language (mm/dd/yyyy
+        # in an English browser); people here type dd/mm/aaaa.
         widget=forms.DateInput(
-            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+            format="%d/%m/%Y",
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "dd/mm/aaaa",
+                "inputmode": "numeric",
+            },
         ),
         error_messages={"invalid": "Fecha inválida (use dd/mm/aaaa)."},
     )
