@@ -521,7 +521,7 @@ def agreements_check(
             result.signed.append(agreement.number)
     for agreement in base.filter(state=AgreementState.ACTIVE).order_by("pk"):
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("employer", "down_payment_payment")
             .get(pk=agreement.pk)
         )
