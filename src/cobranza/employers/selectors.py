@@ -1,7 +1,7 @@
 """Reads of the employer registry, always through the acting user's visibility."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from cobranza.common import roles
 from cobranza.common.models import AuditEvent
@@ -31,11 +31,27 @@ def visible_employers(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     return qs.filter(visible)
 
 
+ORDERINGS = {
+    "numero": ("employer_number",),
+    "deuda": (F("balance__outstanding").desc(nulls_last=True), "employer_number"),
+    "mora": (F("balance__months_in_arrears").desc(nulls_last=True), "employer_number"),
+}
+
+
 def employer_list(
-    *, user: User | AnonymousUser, search: str = "", branch_id: int | None = None
+    *,
+    user: User | AnonymousUser,
+    search: str = "",
+    branch_id: int | None = None,
+    in_arrears: bool = False,
+    order: str = "numero",
 ) -> QuerySet[Employer]:
-    """Search by employer number, NIT (with or without dashes) or name, accent- and case-insensitive."""
-    qs = visible_employers(user=user).select_related("branch", "sector")
+    """Search by employer number, NIT (with or without dashes) or name, accent- and case-insensitive.
+
+    Each row carries its balance snapshot (`employer.balance`, from the last recompute);
+    `in_arrears` keeps the employers with overdue periods; `order` is numero, deuda or mora.
+    """
+    qs = visible_employers(user=user).select_related("branch", "sector", "balance")
     term = (search or "").strip()
     if term:
         digits = term.replace("-", "")
@@ -51,7 +67,9 @@ def employer_list(
             qs = qs.filter(by_name)
     if branch_id:
         qs = qs.filter(branch_id=branch_id)
-    return qs.order_by("employer_number")
+    if in_arrears:
+        qs = qs.filter(balance__overdue_periods__gt=0)
+    return qs.order_by(*ORDERINGS.get(order, ORDERINGS["numero"]))
 
 
 def _format_nit(digits: str) -> str:

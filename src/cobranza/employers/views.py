@@ -16,12 +16,23 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     branch_raw = request.GET.get("sucursal", "")
     branch_id = int(branch_raw) if branch_raw.isdigit() else None
-    qs = selectors.employer_list(user=request.user, search=search, branch_id=branch_id)
+    in_arrears = request.GET.get("en_mora") == "1"
+    order = request.GET.get("orden", "numero")
+    if order not in selectors.ORDERINGS:
+        order = "numero"
+    qs = selectors.employer_list(
+        user=request.user, search=search, branch_id=branch_id, in_arrears=in_arrears, order=order
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
     context = {
         "page": page,
         "search": search,
         "branch_id": branch_id,
+        "in_arrears": in_arrears,
+        "order": order,
+        "query": query.urlencode(),
         "branches": Branch.objects.order_by("name"),
     }
     template = "employers/_list_rows.html" if request.headers.get("HX-Request") else "employers/list.html"
