@@ -144,3 +144,13 @@ def test_employer_list_shows_snapshot_balances_and_filters_arrears(client, world
     assert world.elsewhere.employer_number not in in_arrears
     by_debt = client.get(reverse("employers:list"), {"orden": "deuda"}).content.decode()
     assert by_debt.index(world.own.employer_number) < by_debt.index(world.colleague.employer_number)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("gestor1", "cases:worklist"), ("callcenter", "agreements:call_list"), ("jefe", "employers:list")],
+)
+def test_each_role_starts_on_its_own_page(client, world, role, home):
+    client.force_login(getattr(world.users, role))
+    assert client.get("/")["Location"] == reverse(home)

@@ -2,13 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from cobranza.common import roles
+
+# Where each role starts its day; the first role of the user that has one wins.
+HOME_BY_ROLE = (
+    (roles.Role.COLLECTOR, "cases:worklist"),
+    (roles.Role.CALL_CENTER, "agreements:call_list"),
+)
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from cobranza.common import roles
-
-    if roles.has_role(request.user, roles.Role.COLLECTOR):
-        return redirect("cases:worklist")  # a collector's home is its worklist
+    for role, url_name in HOME_BY_ROLE:
+        if roles.has_role(request.user, role):
+            return redirect(url_name)
     return redirect("employers:list")
 
 
