@@ -6,6 +6,7 @@ from itertools import product
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cobranza.cases import services
@@ -490,3 +491,16 @@ def test_letter_batch_refuses_employers_not_visible(in_arrears):
         services.letter_batch_create(
             actor=world.users.gestor1, employers=[world.own, world.colleague], letter_type="first_notice"
         )
+
+
+def test_broken_promises_reach_the_call_center_list_of_those_who_may_see_them(client, world):
+    promise = _promise(world, date(2024, 3, 1), date(2024, 3, 10))
+    services.promises_evaluate(as_of=date(2024, 3, 20))
+    promise.refresh_from_db()
+    assert promise.status == PromiseStatus.BROKEN
+    client.force_login(world.users.callcenter)
+    page = client.get(reverse("agreements:call_list")).content.decode()
+    assert "Promesas de pago incumplidas" in page
+    assert world.own.employer_number in page and "$150.00" in page and "10/03/2024" in page
+    client.force_login(world.users.jefe_sucursal)  # same branch: sees it
+    assert world.own.employer_number in client.get(reverse("agreements:call_list")).content.decode()

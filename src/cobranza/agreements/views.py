@@ -341,8 +341,17 @@ def call_list(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(documents.call_list_xlsx(rows, as_of=today), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="convenios-en-mora-{today:%Y%m%d}.xlsx"'
         return response
+    from cobranza.cases.selectors import broken_promises
+
     return render(
-        request, "agreements/call_list.html", {"rows": rows, "as_of": today, "import_form": CallImportForm()}
+        request,
+        "agreements/call_list.html",
+        {
+            "rows": rows,
+            "as_of": today,
+            "import_form": CallImportForm(),
+            "broken_promises": broken_promises(user=request.user),
+        },
     )
 
 

@@ -17,6 +17,7 @@ from cobranza.cases.models import (
     CloseReason,
     CollectionAction,
     PaymentPromise,
+    PromiseStatus,
     ReviewStatus,
 )
 from cobranza.common import roles
@@ -231,4 +232,16 @@ def returned_actions(*, user: AnyUser) -> QuerySet[CollectionAction]:
         )
         .select_related("case", "case__employer", "reviewed_by", "outcome")
         .order_by("-reviewed_at")
+    )
+
+
+def broken_promises(*, user: AnyUser, limit: int = 500) -> QuerySet[PaymentPromise]:
+    """Broken promises to pay of open cases the user may see, oldest promised date first: the call
+    center's second list (SPEC §6, issue 5), worked from each case file."""
+    return (
+        PaymentPromise.objects.filter(
+            status=PromiseStatus.BROKEN, case__in=visible_cases(user=user).exclude(state=CaseState.CLOSED)
+        )
+        .select_related("case__employer", "action__created_by")
+        .order_by("promised_on", "id")[:limit]
     )
