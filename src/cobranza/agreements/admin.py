@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cobranza.agreements.models import Agreement, CallRecord, Installment
+from cobranza.common.admin import ReadOnlyAdmin
 
 
 class InstallmentInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class InstallmentInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     """Read-only: agreements change only through their services (draft, approve, down payment, check)."""
 
     list_display = ("__str__", "employer", "state", "debt", "installments_count", "signed_on", "drafted_by")
@@ -19,26 +20,8 @@ class AgreementAdmin(admin.ModelAdmin):
     search_fields = ("employer__employer_number", "employer__legal_name")
     inlines = [InstallmentInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(CallRecord)
-class CallRecordAdmin(admin.ModelAdmin):
+class CallRecordAdmin(ReadOnlyAdmin):
     list_display = ("agreement", "called_on", "outcome", "recorded_by")
     list_filter = ("outcome",)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -4,6 +4,7 @@ and actions are changed only through the services (pages, API), so here they are
 from django.contrib import admin
 
 from cobranza.cases.models import ActionOutcome, CaseDocument, CaseFile, CollectionAction, LetterTemplate
+from cobranza.common.admin import ReadOnlyAdmin
 
 
 @admin.register(ActionOutcome)
@@ -22,17 +23,6 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # one text per letter type, created by a migration
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -6,6 +6,7 @@ here; contacts are kept by hand. Every save writes an audit event, as services d
 
 from django.contrib import admin
 
+from cobranza.common.admin import ReadOnlyAdmin
 from cobranza.common.audit import record, snapshot
 from cobranza.employers.models import Branch, Contact, Employer, ImportBatch, Sector
 
@@ -114,15 +115,6 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "filename", "rows", "created", "updated", "skipped", "created_by")
     list_filter = ("kind",)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from cobranza.common.admin import ReadOnlyAdmin
 from cobranza.portfolio.models import Assignment, Cover, StaffProfile
 
 
@@ -29,17 +30,6 @@ class CobranzaUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, CobranzaUserAdmin)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Assignment)
