@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from cobranza.common import roles
 from cobranza.common.errors import ApplicationError
-from cobranza.employers.models import Employer, normalize_search
-from cobranza.employers.selectors import visible_employers
+from cobranza.employers.models import Employer
+from cobranza.employers.selectors import employer_list, visible_employers
 from cobranza.portfolio import services
 from cobranza.portfolio.forms import CoverForm, DistributeForm, ReassignForm
 from cobranza.portfolio.models import Assignment, Cover
@@ -50,24 +50,17 @@ def _employers_page(request: HttpRequest):  # type: ignore[no-untyped-def]
     collector_name = Subquery(
         Assignment.objects.filter(employer=OuterRef("pk"), end__isnull=True).values("collector__username")[:1]
     )
-    qs = (
-        visible_employers(user=request.user)
-        .select_related("branch", "balance")
-        .annotate(collector_name=collector_name)
-    )
     search = request.GET.get("q", "").strip()[:100]
-    if search:
-        from django.db.models import Q
-
-        qs = qs.filter(
-            Q(employer_number__startswith=search) | Q(search_text__contains=normalize_search(search))
-        )
+    # The registry's own search (number, NIT, name without accents), biggest debts first.
+    qs = employer_list(user=request.user, search=search, order="deuda").annotate(
+        collector_name=collector_name
+    )
     collector = request.GET.get("gestor", "")
     if collector == "-":
         qs = qs.filter(collector_name__isnull=True)
     elif collector:
         qs = qs.filter(collector_name=collector)
-    page = Paginator(qs.order_by("employer_number"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return page, search, collector
 
 
