@@ -49,3 +49,10 @@ def test_openapi_docs_are_served(client, world):
     assert client.get("/api/openapi.json").status_code == 200
     client.force_login(world.users.admin)
     assert client.get("/api/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_docs_load_nothing_from_a_cdn(client, world):
+    client.force_login(world.users.admin)
+    page = client.get("/api/docs").content.decode()
+    assert "cdn.jsdelivr" not in page and "/static/ninja/swagger-ui-bundle.js" in page

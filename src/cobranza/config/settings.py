@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves Swagger UI for /api/docs from its own static files, not from a CDN
     "cobranza.common",
     "cobranza.employers",
     "cobranza.ledger",
