@@ -114,7 +114,7 @@ def test_seed_is_idempotent_and_if_empty_does_nothing():
 
 def test_seed_refuses_bad_options():
     with pytest.raises(CommandError, match="--today"):
-        call_command("seed", "--today", "15/06/2025", stdout=StringIO(), stderr=StringIO())
+        call_command("seed", "--today", "2025-02-30", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="--employers"):
         call_command("seed", employers=0, stdout=StringIO(), stderr=StringIO())
     assert not Employer.objects.exists()

@@ -27,11 +27,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cobranza.common.dates import parse_user_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.roles import Role
 from cobranza.employers.imports import ImportRejected, run_import
 from cobranza.employers.models import Branch, Employer
 from cobranza.employers.synthetic import BRANCHES, SyntheticSummary, generate_portfolio
+from cobranza.engine.money import fmt_usd
 from cobranza.portfolio.services import CollectorLoad, portfolio_distribute, staff_user_upsert
 
 DEMO_PASSWORD = "demo"
@@ -64,17 +66,6 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     for b in BRANCHES
     if b.name != HEAD_BRANCH
 )
-
-
-def _parse_today(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Fecha no válida para --today: {value!r} (use AAAA-MM-DD).") from error
-
-
-def _fmt_money(cents: int) -> str:
-    return f"${cents // 100:,}.{cents % 100:02d}"
 
 
 def debts_in_arrears(*, today: date) -> list[tuple[Employer, int]]:
@@ -151,7 +142,10 @@ class Command(BaseCommand):
             raise CommandError("--years debe estar entre 1 y 30.")
         today = options["today"]
         if isinstance(today, str):
-            today = _parse_today(today)
+            try:
+                today = parse_user_date(today, field="--today")
+            except ApplicationError as error:
+                raise CommandError(error.message) from error
         today = today or timezone.localdate()
         verbosity = options["verbosity"]
         if options["if_empty"] and Employer.objects.exists():
@@ -273,13 +267,11 @@ class Command(BaseCommand):
         employers = Employer.objects.count()
         share = len(debts) / employers if employers else 0
         owed = sum(cents for _, cents in debts)
-        out(
-            f"Patronos en mora: {len(debts):,} de {employers:,} ({share:.1%}), saldo total {_fmt_money(owed)}."
-        )
+        out(f"Patronos en mora: {len(debts):,} de {employers:,} ({share:.1%}), saldo total {fmt_usd(owed)}.")
         if loads:
             out("Carteras asignadas (nuevas):")
             for load in loads.values():
-                out(f"  {load.username:<22} {load.employers:>5,} patronos  {_fmt_money(load.debt_cents):>16}")
+                out(f"  {load.username:<22} {load.employers:>5,} patronos  {fmt_usd(load.debt_cents):>16}")
         out("")
         out(f"Usuarios de demostración (contraseña: {DEMO_PASSWORD}):")
         labels = dict(Role.choices)
