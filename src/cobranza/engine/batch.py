@@ -31,7 +31,57 @@ from cobranza.engine.calendar import due_date as _due_date
 from cobranza.engine.calendar import parse_period, period_from_index
 from cobranza.engine.money import fmt_cents
 from cobranza.engine.policy import Policy
-from cobranza.engine.statement import STATUSES, EngineRates, engine_rates
+from cobranza.engine.statement import STATUSES
+from cobranza.engine.money import rate_fraction
+from functools import lru_cache
+_COMPONENT_CODES = {"contribution": 0, "surcharge": 1, "fine": 2, "interest": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class EngineRates:
+    """The policy's rates as exact integer fractions, shared by the single and batch paths.
+
+    surcharge = round(cent_months × surcharge_num / surcharge_den);
+    fine = round(cents × fine_num / fine_den);
+    interest = round(cent_days × interest_num / interest_den) (``interest_den`` includes the 365).
+    """
+
+    surcharge_num: int
+    surcharge_den: int
+    surcharge_cap: int
+    fine_enabled: bool
+    fine_num: int
+    fine_den: int
+    interest_enabled: bool
+    interest_num: int
+    interest_den: int
+    order: tuple[int, ...]
+    amnesty_start: date | None
+    amnesty_end: date | None
+
+
+@lru_cache(maxsize=64)
+def engine_rates(policy: Policy) -> EngineRates:
+    s_num, s_den = rate_fraction(policy.surcharge_monthly_rate)
+    f_num, f_den = rate_fraction(policy.fine_rate)
+    i_num, i_den = rate_fraction(policy.interest_annual_rate)
+    interest_on = policy.interest_enabled and i_num != 0
+    return EngineRates(
+        surcharge_num=s_num,
+        surcharge_den=s_den,
+        surcharge_cap=policy.surcharge_max_months,
+        fine_enabled=policy.fine_enabled,
+        fine_num=f_num,
+        fine_den=f_den,
+        interest_enabled=interest_on,
+        interest_num=i_num if interest_on else 0,
+        interest_den=i_den * 365,
+        order=tuple(_COMPONENT_CODES[c] for c in policy.allocation_order),
+        amnesty_start=None,
+        amnesty_end=None,
+    )
+
+
 
 __all__ = [
     "DECLARATION_SCHEMA",
@@ -92,6 +142,8 @@ PERIOD_COLUMNS = (
     "interest_paid_cents",
     "interest_outstanding_cents",
     "outstanding_cents",
+    "worker_share_cents",
+    "worker_share_outstanding_cents",
 )
 EMPLOYER_COLUMNS = (
     "employer_number",
@@ -105,6 +157,9 @@ EMPLOYER_COLUMNS = (
     "months_in_arrears",
     "oldest_unpaid_period",
     "last_payment_date",
+    "overdue_outstanding_cents",
+    "current_outstanding_cents",
+    "worker_share_outstanding_cents",
 )
 
 
@@ -142,6 +197,8 @@ class BatchResult:
                 item[f"{comp}_paid"] = fmt_cents(r[f"{comp}_paid_cents"])
                 item[f"{comp}_outstanding"] = fmt_cents(r[f"{comp}_outstanding_cents"])
             item["outstanding"] = fmt_cents(r["outstanding_cents"])
+            item["worker_share"] = fmt_cents(r["worker_share_cents"])
+            item["worker_share_outstanding"] = fmt_cents(r["worker_share_outstanding_cents"])
             periods.append(item)
         return {
             "employer_number": employer_number,
@@ -155,6 +212,9 @@ class BatchResult:
                 "interest_outstanding": fmt_cents(s["interest_outstanding_cents"]),
                 "outstanding": fmt_cents(s["outstanding_cents"]),
                 "credit": fmt_cents(s["credit_cents"]),
+                "worker_share_outstanding": fmt_cents(s["worker_share_outstanding_cents"]),
+                "overdue": fmt_cents(s["overdue_outstanding_cents"]),
+                "current": fmt_cents(s["current_outstanding_cents"]),
             },
         }
 
@@ -710,8 +770,10 @@ def compute_batch(
     payment_id); otherwise sorted here first. ``payment_id`` is assumed unique (a database
     constraint); only repeats within the same employer and day are detected here.
     """
+    if "worker_cents" not in declarations.columns:
+        declarations = declarations.with_columns(pl.lit(0, dtype=pl.Int64).alias("worker_cents"))
     rates = engine_rates(policy)
-    decl = _prepare(declarations, DECLARATION_SCHEMA, "planillas")
+    decl = _prepare(declarations, {**DECLARATION_SCHEMA, "worker_cents": pl.Int64()}, "planillas")
     pay = _prepare(payments, PAYMENT_SCHEMA, "pagos")
     if decl["employer_number"].null_count() or decl["period"].null_count():
         raise ValueError("planillas: employer_number y period son obligatorios")
@@ -853,7 +915,13 @@ def compute_batch(
             pl.Series("interest_paid_cents", out[:, 6]),
             pl.Series("interest_outstanding_cents", out[:, 10]),
             pl.Series("outstanding_cents", out[:, 11]),
+            decl["worker_cents"].alias("worker_share_cents"),
         ]
+    ).with_columns(
+        (
+            pl.col("worker_share_cents")
+            - pl.min_horizontal(pl.col("contribution_paid_cents"), pl.col("worker_share_cents"))
+        ).alias("worker_share_outstanding_cents")
     )
     if n_d and not o_valid.all():
         periods_df = periods_df.filter(pl.Series(o_valid.view(np.bool_)))
@@ -890,6 +958,24 @@ def compute_batch(
         .cast(pl.Int32)
         .cast(pl.Date)
         .alias("last_payment_date"),
+    )
+    per_employer = periods_df.group_by("employer_number").agg(
+        pl.col("outstanding_cents")
+        .filter(pl.col("status").is_in(["unpaid", "partial"]))
+        .sum()
+        .alias("overdue_outstanding_cents"),
+        pl.col("worker_share_outstanding_cents").sum(),
+    )
+    employers_df = (
+        employers_df.join(per_employer, on="employer_number", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("overdue_outstanding_cents").fill_null(0).cast(pl.Int64),
+            pl.col("worker_share_outstanding_cents").fill_null(0).cast(pl.Int64),
+        )
+        .with_columns(
+            (pl.col("outstanding_cents") - pl.col("overdue_outstanding_cents")).alias("current_outstanding_cents")
+        )
+        .select(EMPLOYER_COLUMNS)
     )
     return BatchResult(as_of=as_of, policy_version=policy.version, periods=periods_df, employers=employers_df)
 

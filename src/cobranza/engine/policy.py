@@ -58,9 +58,6 @@ _LABELS: dict[str, str] = {
     "referral_days": "días desde el primer aviso para remisión judicial",
     "limitation_years": "años de prescripción",
     "limitation_alert_days": "días de alerta antes de la prescripción",
-    "amnesty_enabled": "amnistía activada",
-    "amnesty_start": "inicio de la amnistía",
-    "amnesty_end": "fin de la amnistía",
 }
 
 
@@ -128,10 +125,6 @@ class Policy:
     # limitation (prescripción)
     limitation_years: int = 5
     limitation_alert_days: int = 180
-    # amnesty
-    amnesty_enabled: bool = False
-    amnesty_start: date | None = None
-    amnesty_end: date | None = None
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -168,6 +161,14 @@ class Policy:
         """
         if not isinstance(data, Mapping):
             raise PolicyError("(política)", "debe ser un objeto con los parámetros")
+        if any(k in data for k in LEGACY_AMNESTY_KEYS):
+            if data.get("amnesty_enabled"):
+                raise PolicyError(
+                    "amnesty_enabled",
+                    "ya no es un parámetro de la versión: una amnistía es un registro propio "
+                    '(cárguela con {"amnesty": {…}})',
+                )
+            data = {k: v for k, v in data.items() if k not in LEGACY_AMNESTY_KEYS}
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(str(k) for k in data if k not in known)
         if unknown:
@@ -233,9 +234,12 @@ _INT_FIELDS = {
     "limitation_years",
     "limitation_alert_days",
 }
-_BOOL_FIELDS = {"fine_enabled", "interest_enabled", "amnesty_enabled"}
+_BOOL_FIELDS = {"fine_enabled", "interest_enabled"}
 _DATE_FIELDS = {"effective_from"}
-_OPTIONAL_DATE_FIELDS = {"amnesty_start", "amnesty_end"}
+_OPTIONAL_DATE_FIELDS: set[str] = set()
+#: Keys of the first versions' stored form, when the amnesty was a switch of the version. A disabled
+#: one is dropped on reading; an enabled one is refused (amnesties are records of their own now).
+LEGACY_AMNESTY_KEYS = ("amnesty_enabled", "amnesty_start", "amnesty_end")
 
 
 def _parse_decimal(name: str, raw: Any) -> Decimal:
@@ -406,7 +410,7 @@ def _validate(p: Policy) -> None:
     for d in p.extra_closed_days:
         _check_date("extra_closed_days", d)
     _check_int("surcharge_max_months", p.surcharge_max_months, 0, 1200)
-    for name in ("fine_enabled", "interest_enabled", "amnesty_enabled"):
+    for name in ("fine_enabled", "interest_enabled"):
         _check_bool(name, getattr(p, name))
     order = p.allocation_order
     if (
@@ -439,13 +443,4 @@ def _validate(p: Policy) -> None:
     _check_int("referral_days", p.referral_days, 0, 3650)
     _check_int("limitation_years", p.limitation_years, 1, 100)
     _check_int("limitation_alert_days", p.limitation_alert_days, 0, 3650)
-    _check_date("amnesty_start", p.amnesty_start, optional=True)
-    _check_date("amnesty_end", p.amnesty_end, optional=True)
-    if p.amnesty_enabled and (p.amnesty_start is None or p.amnesty_end is None):
-        missing = "amnesty_start" if p.amnesty_start is None else "amnesty_end"
-        raise PolicyError(missing, "es obligatorio cuando la amnistía está activada")
-    if p.amnesty_start is not None and p.amnesty_end is not None and p.amnesty_end < p.amnesty_start:
-        raise PolicyError(
-            "amnesty_end",
-            f"no puede ser anterior al inicio ({p.amnesty_end.isoformat()} < {p.amnesty_start.isoformat()})",
-        )
+
