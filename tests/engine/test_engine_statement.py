@@ -17,6 +17,7 @@ from cobranza.engine.statement import (
     check_declaration_amounts,
     compute_statement,
 )
+from cobranza.engine.timeline import Amnesty, PolicyTimeline
 
 P = default_policy()
 # 2024-01 is due 2024-02-14, 2024-02 on 2024-03-14, 2024-03 on 2024-04-12
@@ -109,8 +110,10 @@ def test_fine_owed_only_from_the_day_after_due_date() -> None:
     assert s.credit_cents == 2500
     s = _stmt([oficio], pays, date(2024, 2, 15))
     line = s.line("2024-01")
-    assert line.fine_cents == 2500 and line.fine_paid_cents == 0 and line.status == "partial"
-    assert s.credit_cents == 2500  # the credit is not applied silently
+    # SPEC §5: the credit is carried forward to what falls due; the fine falls due the day after
+    assert line.fine_cents == 2500 and line.fine_paid_cents == 2500 and line.status == "paid"
+    assert s.credit_cents == 0
+    assert [a.paid_on for a in s.allocations_for("2024-01") if a.from_credit] == [date(2024, 2, 15)]
 
 
 def test_late_filing_fine_and_switch() -> None:
@@ -194,8 +197,13 @@ def test_freeze_before_due_date_means_no_fine() -> None:
 
 
 def test_amnesty_waives_surcharge_and_fine_of_contributions_paid_in_window() -> None:
-    policy = dataclasses.replace(
-        P, amnesty_enabled=True, amnesty_start=date(2024, 6, 1), amnesty_end=date(2024, 6, 30)
+    policy = PolicyTimeline(
+        versions=(P,),
+        amnesties=(
+            Amnesty(
+                "Amnistía 2024", date(2024, 6, 1), date(2024, 6, 30), waives=frozenset({"surcharge", "fine"})
+            ),
+        ),
     )
     decls = [DeclarationIn("2024-01", 10000, None, "de_oficio"), on_time("2024-02", 10000)]
     pays = [PaymentIn("A", date(2024, 6, 10), 15000)]
@@ -207,7 +215,7 @@ def test_amnesty_waives_surcharge_and_fine_of_contributions_paid_in_window() -> 
     assert not feb.amnesty_waived
     assert feb.contribution_paid_cents == 5000
     assert feb.surcharge_cents == 5000 * 3 // 100 + 5000 * 5 // 100
-    assert "amnistía" in s.explain("2024-01")
+    assert "amnistía (Amnistía 2024)" in s.explain("2024-01")
     # same history without amnesty: the money pays surcharge and fine too
     s = _stmt(decls, pays, date(2024, 7, 31))
     assert s.line("2024-01").surcharge_paid_cents == 400 and s.line("2024-01").fine_paid_cents == 2500

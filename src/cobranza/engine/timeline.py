@@ -33,6 +33,7 @@ the agreements through the statement's ``waivers``). Every amnesty ever granted 
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -64,6 +65,7 @@ _AMNESTY_LABELS = {
     "agreements": "convenios firmados en la ventana",
     "waives": "componentes condonados",
 }
+_ONE_DAY = timedelta(days=1)
 _EARLIEST = date(1954, 1, 1)
 _LATEST = date(2100, 12, 31)
 
@@ -108,7 +110,9 @@ class Amnesty:
             if not isinstance(getattr(self, name), bool):
                 raise AmnestyError(name, "debe ser verdadero o falso (true/false)")
         if not (self.paid_in_full or self.agreements):
-            raise AmnestyError("paid_in_full", "o «agreements» debe ser verdadero: la amnistía no tendría alcance")
+            raise AmnestyError(
+                "paid_in_full", "o «agreements» debe ser verdadero: la amnistía no tendría alcance"
+            )
         if not isinstance(self.waives, frozenset) or not self.waives:
             raise AmnestyError("waives", "debe nombrar al menos un componente (surcharge, fine, interest)")
         unknown = sorted(self.waives - set(WAIVABLE))
@@ -137,7 +141,9 @@ class Amnesty:
     def from_dict(cls, data: Mapping[str, Any]) -> Amnesty:
         """Build and validate an amnesty from its JSON form; unknown keys are refused."""
         if not isinstance(data, Mapping):
-            raise AmnestyError("(amnistía)", "debe ser un objeto con nombre, inicio, fin, alcance y componentes")
+            raise AmnestyError(
+                "(amnistía)", "debe ser un objeto con nombre, inicio, fin, alcance y componentes"
+            )
         unknown = sorted(str(k) for k in data if k not in _AMNESTY_LABELS)
         if unknown:
             raise AmnestyError(unknown[0], "no es un campo conocido de la amnistía")
@@ -162,7 +168,7 @@ class Amnesty:
         if "waives" in data:
             raw = data["waives"]
             if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
-                raise AmnestyError("waives", "debe ser una lista (p. ej. [\"surcharge\", \"fine\"])")
+                raise AmnestyError("waives", 'debe ser una lista (p. ej. ["surcharge", "fine"])')
             kwargs["waives"] = frozenset(str(c) for c in raw)
         return cls(**kwargs)
 
@@ -250,20 +256,55 @@ class PolicyTimeline:
         num, den = rate_fraction(rate)
         return num * (self.unit_den // den)
 
+    @cached_property
+    def _surcharge_units(self) -> tuple[tuple[date, int, int], ...]:
+        """(effective_from, monthly surcharge units, cap) of every version."""
+        return tuple(
+            (p.effective_from, self._units(p.surcharge_monthly_rate), p.surcharge_max_months)
+            for p in self.versions
+        )
+
     def surcharge_month_units(self, p: Policy, k: int) -> int:
         """Rate units of month ``k`` of delay under version ``p`` (0 beyond its cap)."""
         return self._units(p.surcharge_monthly_rate) if k <= p.surcharge_max_months else 0
 
     def surcharge_steps(self, due: date, months: int) -> list[int]:
         """``C(0..months)``: cumulative surcharge rate units of the first ``m`` months of delay of a
-        period due on ``due`` (``C(0) = 0``)."""
-        out = [0]
-        total = 0
-        for k in range(1, months + 1):
-            begins = add_months(due, k - 1) + timedelta(days=1)
-            total += self.surcharge_month_units(self.at(begins), k)
-            out.append(total)
+        period due on ``due`` (``C(0) = 0``). Month ``k`` begins the day after ``due + (k−1)
+        months`` and is charged at the rate of the version in force that day (0 past its cap)."""
+        key = (due, months)
+        cache = self._steps_cache
+        found = cache.get(key)
+        if found is not None:
+            return found
+        versions = self._surcharge_units
+        # first month k (1-based) of each version: the first whose beginning is on/after effective_from
+        firsts = [1]
+        for eff, _u, _cap in versions[1:]:
+            k = max(1, (eff.year - due.year) * 12 + (eff.month - due.month) - 1)
+            while k > 1 and add_months(due, k - 2) + _ONE_DAY >= eff:
+                k -= 1
+            while add_months(due, k - 1) + _ONE_DAY < eff:
+                k += 1
+            firsts.append(k)
+        per_month: list[int] = []
+        for i, (_eff, units, cap) in enumerate(versions):
+            lo = max(firsts[i], 1)
+            hi = min(firsts[i + 1] - 1 if i + 1 < len(versions) else months, months)
+            if hi < lo:
+                continue
+            charged = max(0, min(hi, cap) - lo + 1)
+            per_month.extend([units] * charged)
+            per_month.extend([0] * (hi - lo + 1 - charged))
+        out = [0, *accumulate(per_month)]
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = out
         return out
+
+    @cached_property
+    def _steps_cache(self) -> dict[tuple[date, int], list[int]]:
+        return {}
 
     def interest_units(self, on: date) -> int:
         """Annual interest rate units of the version in force on ``on`` (0 when interest is off)."""
@@ -298,8 +339,12 @@ class PolicyTimeline:
         return out
 
     # ------------------------------------------------------------------ allocation order and amnesties
+    @cached_property
+    def _orders(self) -> dict[str, tuple[int, ...]]:
+        return {p.version: tuple(COMPONENTS.index(c) for c in p.allocation_order) for p in self.versions}
+
     def allocation_order(self, on: date) -> tuple[int, ...]:
-        return tuple(COMPONENTS.index(c) for c in self.at(on).allocation_order)
+        return self._orders[self.at(on).version]
 
     def amnesty_mask(self, on: date) -> int:
         """Components waived by the ``paid_in_full`` amnesties whose window contains ``on``."""

@@ -267,7 +267,9 @@ def compute_statement(
                 if not interest_on or eff <= due:
                     continue
                 unpaid = st.contrib - st.paid_c
-                owed = round_half_up_ratio(st.wi + unpaid * (ci_at(eff) - st.ci_due), interest_den) - st.i_paid
+                owed = (
+                    round_half_up_ratio(st.wi + unpaid * (ci_at(eff) - st.ci_due), interest_den) - st.i_paid
+                )
                 if owed <= 0:
                     continue
                 x = owed if owed < remaining else remaining
@@ -276,7 +278,7 @@ def compute_statement(
                 allocations.append(Allocation(pid, s, st.period, "interest", x))
         if st.paid_c == st.contrib:
             w = st.waived
-            st.done = (
+            st.done = bool(
                 (w & 1 or st.s_paid == round_half_up_ratio(st.ws, unit))
                 and (w & 2 or st.f_paid == st.fine_amount)
                 and (not interest_on or w & 4 or st.i_paid == round_half_up_ratio(st.wi, interest_den))
@@ -318,7 +320,9 @@ def compute_statement(
         if p.payment_id in seen_ids:
             raise ValueError(f"patrono {employer_number}: el pago {p.payment_id} está repetido")
         if p.payment_id == CREDIT_PAYMENT_ID:
-            raise ValueError(f"patrono {employer_number}: «{CREDIT_PAYMENT_ID}» no es un identificador de pago")
+            raise ValueError(
+                f"patrono {employer_number}: «{CREDIT_PAYMENT_ID}» no es un identificador de pago"
+            )
         seen_ids.add(p.payment_id)
         while ei < len(events) and events[ei] < p.paid_on:
             carry_forward(events[ei])

@@ -3,7 +3,9 @@ contributed, the declaration's versions, and which payments (or credit carried f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -49,23 +51,32 @@ def _who(a: Allocation) -> str:
     return f"pago {a.payment_id} del {_d(a.paid_on)}: {fmt_usd(a.cents)}"
 
 
-def _surcharge_segments(stmt: Statement, due: date, months: int) -> list[str]:
-    """The surcharge rate of each run of months of delay, with the version that set it."""
+def _month_runs(stmt: Statement, due: date, months: int) -> list[tuple[int, int, Decimal, str, bool]]:
+    """Runs of months of delay charged alike: (first month, last month, rate, version, capped)."""
     tl = stmt.timeline
-    runs: list[tuple[int, int, str, str]] = []  # first month, last month, rate text, version
+    runs: list[tuple[int, int, Decimal, str, bool]] = []
     for k in range(1, months + 1):
         begins = add_months(due, k - 1) + timedelta(days=1)
         p = tl.at(begins)
-        rate = fmt_rate_percent(p.surcharge_monthly_rate) if k <= p.surcharge_max_months else "0 % (tope)"
-        if runs and runs[-1][2] == rate and runs[-1][3] == p.version:
-            runs[-1] = (runs[-1][0], k, rate, p.version)
+        capped = k > p.surcharge_max_months
+        rate = Decimal(0) if capped else p.surcharge_monthly_rate
+        if runs and runs[-1][2:] == (rate, p.version, capped):
+            runs[-1] = (runs[-1][0], k, rate, p.version, capped)
         else:
-            runs.append((k, k, rate, p.version))
-    out = []
-    for first, last, rate, version in runs:
-        span = f"mes {first}" if first == last else f"meses {first} a {last}"
-        out.append(f"{span} al {rate} (política {version})")
-    return out
+            runs.append((k, k, rate, p.version, capped))
+    return runs
+
+
+def _months_expr(runs: list[tuple[int, int, Decimal, str, bool]], m: int) -> str:
+    """``23 × 1 % + 1 × 2 %``: the first ``m`` months of delay by rate."""
+    parts = []
+    for first, last, rate, _version, capped in runs:
+        if first > m:
+            break
+        n = min(last, m) - first + 1
+        if not capped:
+            parts.append(f"{n} × {fmt_rate_percent(rate)}")
+    return " + ".join(parts) or "0"
 
 
 def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> str:
@@ -116,22 +127,57 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
     )
 
     # surcharge
-    terms: list[str] = []
     weighted = Fraction(0)
     steps_needed = max([pc.months_late for pc in ln.pieces] + [months_late(ln.due_date, eff_a)])
     steps = tl.surcharge_steps(ln.due_date, steps_needed)
     for pc in ln.pieces:
         weighted += Fraction(pc.cents * steps[pc.months_late], unit)
-        terms.append(f"{fmt_usd(pc.cents)} pagados el {_d(pc.paid_on)} con {_months_word(pc.months_late)} de atraso")
     unpaid = ln.contribution_outstanding_cents
     m_a = months_late(ln.due_date, eff_a)
     if unpaid:
         weighted += Fraction(unpaid * steps[m_a], unit)
-        terms.append(f"{fmt_usd(unpaid)} pendientes al {_d(eff_a)} con {_months_word(m_a)} de atraso")
+
+    def terms_single(charged: Callable[[int], str]) -> list[str]:
+        out = [
+            f"{fmt_usd(pc.cents)} pagados el {_d(pc.paid_on)} × {charged(pc.months_late)}" for pc in ln.pieces
+        ]
+        if unpaid:
+            out.append(f"{fmt_usd(unpaid)} pendientes al {_d(eff_a)} × {charged(m_a)}")
+        return out
+
+    def terms_multi(expr: Callable[[int], str]) -> list[str]:
+        out = [
+            f"{fmt_usd(pc.cents)} pagados el {_d(pc.paid_on)} × ({expr(pc.months_late)})" for pc in ln.pieces
+        ]
+        if unpaid:
+            out.append(f"{fmt_usd(unpaid)} pendientes al {_d(eff_a)} × ({expr(m_a)})")
+        return out
+
     months_charged = max([pc.months_late for pc in ln.pieces] + ([m_a] if unpaid else []) + [0])
-    rates = _surcharge_segments(stmt, ln.due_date, months_charged)
-    rule = "por mes o fracción de atraso, simple, sobre la cotización"
+    runs = _month_runs(stmt, ln.due_date, months_charged)
     waived_by = f" ({', '.join(ln.waived_by)})" if ln.waived_by else ""
+    single = len({(r[2], r[3]) for r in runs if not r[4]}) <= 1
+    if single:
+        rate = runs[0][2] if runs and not runs[0][4] else policy.surcharge_monthly_rate
+        version = runs[0][3] if runs else policy.version
+        cap = tl.at(add_months(ln.due_date, 0) + timedelta(days=1)).surcharge_max_months
+        rule = (
+            f"{fmt_rate_percent(rate)} por mes o fracción de atraso, simple, máximo {cap} meses; "
+            f"política {version}"
+        )
+
+        def charged(m: int) -> str:
+            return _months_word(min(m, cap))
+
+        body = f"({' + '.join(terms_single(charged))}) × {fmt_rate_percent(rate)}"
+    else:
+        rule = "por mes o fracción de atraso, simple; cada mes a la tasa vigente al comenzar: " + "; ".join(
+            (f"mes {a}" if a == b else f"meses {a} a {b}")
+            + (" sin recargo (tope de meses)" if capped else f" al {fmt_rate_percent(r)}")
+            + f" (política {v})"
+            for a, b, r, v, capped in runs
+        )
+        body = " + ".join(terms_multi(lambda m: _months_expr(runs, m)))
     if "surcharge" in ln.waived:
         lines.append(
             f"Recargo: condonado por amnistía{waived_by} (cotización pagada completa dentro de la ventana); "
@@ -141,7 +187,7 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
         lines.append(f"Recargo ({rule}): $0.00, sin atraso a la fecha.")
     else:
         lines.append(
-            f"Recargo ({rule}; {'; '.join(rates)}): {' + '.join(terms)} = {_fmt_exact_cents(weighted)} → "
+            f"Recargo ({rule}): {body} = {_fmt_exact_cents(weighted)} → "
             f"{fmt_usd(ln.surcharge_cents)} (redondeo al centavo, mitad hacia arriba); pagado "
             f"{fmt_usd(ln.surcharge_paid_cents)}{paid_by('surcharge')}; pendiente {fmt_usd(ln.surcharge_outstanding_cents)}."
         )
@@ -150,8 +196,15 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
     if not policy.fine_enabled:
         lines.append(f"Multa: desactivada en la política {policy.version}.")
     elif ln.fine_base_cents == 0:
-        if ln.versions and ln.filed_on is not None and ln.filed_on <= ln.due_date and ln.origin != "de_oficio":
-            lines.append("Multa: no aplica (primera planilla a tiempo; las correcciones no aumentaron la cotización).")
+        if (
+            ln.versions
+            and ln.filed_on is not None
+            and ln.filed_on <= ln.due_date
+            and ln.origin != "de_oficio"
+        ):
+            lines.append(
+                "Multa: no aplica (primera planilla a tiempo; las correcciones no aumentaron la cotización)."
+            )
         else:
             lines.append("Multa: no aplica (planilla presentada a tiempo).")
     else:
@@ -166,7 +219,9 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
         num, den = rate_fraction(policy.fine_rate)
         amount = Fraction(ln.fine_base_cents * num, den)
         if "fine" in ln.waived:
-            lines.append(f"Multa: condonada por amnistía{waived_by}; pagado antes {fmt_usd(ln.fine_paid_cents)}.")
+            lines.append(
+                f"Multa: condonada por amnistía{waived_by}; pagado antes {fmt_usd(ln.fine_paid_cents)}."
+            )
         elif ln.fine_cents == 0:
             lines.append(
                 f"Multa: {fine_rate} de {fmt_usd(ln.fine_base_cents)} por {reason} (política {policy.version}); "
@@ -183,7 +238,9 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
     if not tl.interest_ever:
         lines.append(f"Interés moratorio: desactivado en la política {stmt.policy.version}.")
     elif "interest" in ln.waived:
-        lines.append(f"Interés moratorio: condonado por amnistía{waived_by}; pagado antes {fmt_usd(ln.interest_paid_cents)}.")
+        lines.append(
+            f"Interés moratorio: condonado por amnistía{waived_by}; pagado antes {fmt_usd(ln.interest_paid_cents)}."
+        )
     else:
         versions = ", ".join(tl.version_names_between(ln.due_date, eff_a)) or stmt.policy.version
         i_terms = [f"{fmt_usd(pc.cents)} × {pc.days_late} días" for pc in ln.pieces]
