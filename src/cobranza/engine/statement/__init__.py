@@ -2,8 +2,9 @@
 
 * ``model``: what goes in (declarations with their corrections, payments) and what comes out
   (allocations, period lines, totals, the statement);
-* ``compute``: the rules and the allocation of payments and credit under a policy timeline
-  (``engine.timeline``);
+* ``compute``: the rules (module docstring) and the statement's lines and totals;
+* ``periods``: a declared period's version in force, due date, fine and running state;
+* ``allocation``: where every cent of every payment and of the credit goes, agreements included;
 * ``explain``: the Spanish explanation of every figure;
 * ``reconcile``: declared amounts against the policy's rates.
 """
@@ -15,10 +16,14 @@ from cobranza.engine.statement.model import (
     ORIGINS,
     STATUS_ES,
     STATUSES,
+    AgreementIn,
+    AgreementLine,
     Allocation,
     Correction,
     DeclarationIn,
     EmployerSummary,
+    InstallmentIn,
+    InstallmentLine,
     PaymentIn,
     PeriodLine,
     Piece,
@@ -33,10 +38,14 @@ __all__ = [
     "ORIGINS",
     "STATUSES",
     "STATUS_ES",
+    "AgreementIn",
+    "AgreementLine",
     "Allocation",
     "Correction",
     "DeclarationIn",
     "EmployerSummary",
+    "InstallmentIn",
+    "InstallmentLine",
     "PaymentIn",
     "PeriodLine",
     "Piece",

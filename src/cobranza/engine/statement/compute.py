@@ -31,7 +31,14 @@ employer at once; property tests hold them equal):
    period's contribution, those components are waived from then on (their figure stays what was
    paid before). ``waivers`` (agreements signed inside an amnesty with the agreements scope) waive
    components of a period from the start.
-8. **Lines**: status ``paid`` (nothing outstanding), else ``not_due`` (due date on or after
+8. **Agreements** (SPEC §6, :class:`AgreementIn`): an agreement counts from its signing (down
+   payment received) until it lapses; a lapsed one is computed as if it had never existed. While it
+   counts, its periods are frozen at the draft's date, the payments that belong to it pay its items
+   oldest first (interest of the installment, a line of its own, then principal to the covered
+   periods), ordinary payments made after the draft leave its periods alone, and the credit is also
+   applied on each installment's due date to what is due of it. The statement's outstanding is then
+   the agreement's balance (principal unpaid + interest due unpaid) plus everything not covered.
+9. **Lines**: status ``paid`` (nothing outstanding), else ``not_due`` (due date on or after
    ``as_of``), else ``unpaid`` (nothing paid at all), else ``partial``; overdue (exigible) is the
    outstanding of unpaid and partial lines, current the rest. The worker share is paid first
    inside the contribution: ``worker share outstanding = worker share − min(contribution paid,
@@ -46,115 +53,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from cobranza.engine.calendar import due_date as _due_date
 from cobranza.engine.calendar import months_late, period_start
-from cobranza.engine.money import rate_fraction, round_half_up_ratio
+from cobranza.engine.money import round_half_up_ratio
 from cobranza.engine.policy import Policy
+from cobranza.engine.statement.allocation import AgreementState, Allocator
 from cobranza.engine.statement.model import (
     CREDIT_PAYMENT_ID,
+    AgreementIn,
+    AgreementLine,
     Allocation,
-    Correction,
     DeclarationIn,
+    InstallmentLine,
     PaymentIn,
     PeriodLine,
-    Piece,
     Statement,
     StatementTotals,
     Status,
 )
+from cobranza.engine.statement.periods import PeriodState, effective, fine_amount, fine_base, in_force
 from cobranza.engine.timeline import COMPONENT_BIT, PolicyTimeline, as_timeline
 
-__all__ = ["compute_statement", "fine_base", "fine_amount", "in_force"]
-
-_CONTRIBUTION, _SURCHARGE, _FINE, _INTEREST = 0, 1, 2, 3
-_BIT = {_SURCHARGE: 1, _FINE: 2, _INTEREST: 4}
-
-
-def in_force(d: DeclarationIn, as_of: date) -> tuple[int, int, tuple[Correction, ...]]:
-    """The declaration's (contribution, worker share, corrections in force) at ``as_of``."""
-    contrib, worker = d.contribution_cents, d.worker_cents
-    used: list[Correction] = []
-    for c in d.corrections:
-        if c.filed_on <= as_of:
-            contrib, worker = c.contribution_cents, c.worker_cents
-            used.append(c)
-    return contrib, worker, tuple(used)
-
-
-def fine_base(d: DeclarationIn, contrib: int, used: tuple[Correction, ...], due: date) -> int:
-    """The part of the contribution the fine is on (rule 2)."""
-    if d.origin == "de_oficio" or d.filed_on is None or d.filed_on > due:
-        return contrib
-    on_time = d.contribution_cents
-    for c in used:
-        if c.filed_on <= due:
-            on_time = c.contribution_cents
-    return max(0, contrib - on_time)
-
-
-def fine_amount(base: int, policy: Policy) -> int:
-    if not policy.fine_enabled or base <= 0:
-        return 0
-    num, den = rate_fraction(policy.fine_rate)
-    return round_half_up_ratio(base * num, den)
-
-
-class _Period:
-    __slots__ = (
-        "decl",
-        "period",
-        "start",
-        "due",
-        "freeze",
-        "contrib",
-        "worker",
-        "used",
-        "policy",
-        "fine_base",
-        "fine_amount",
-        "steps",
-        "ci_due",
-        "paid_c",
-        "ws",
-        "wi",
-        "s_paid",
-        "f_paid",
-        "i_paid",
-        "last_c",
-        "waived",
-        "waived_by",
-        "done",
-        "pieces",
-    )
-
-    def __init__(self, d: DeclarationIn, tl: PolicyTimeline, as_of: date, freeze: date | None, waived: int):
-        self.decl = d
-        self.period = d.period
-        self.start = period_start(d.period)
-        self.policy = tl.for_period(d.period)
-        self.due = _due_date(d.period, self.policy)
-        self.freeze = freeze
-        self.contrib, self.worker, self.used = in_force(d, as_of)
-        self.fine_base = fine_base(d, self.contrib, self.used, self.due)
-        self.fine_amount = fine_amount(self.fine_base, self.policy)
-        eff = _effective(as_of, freeze)
-        self.steps = tl.surcharge_steps(self.due, months_late(self.due, eff))
-        self.ci_due = 0
-        self.paid_c = 0
-        self.ws = 0  # Σ paid pieces × C(months late): surcharge rate units × cents
-        self.wi = 0  # Σ paid pieces × interest units of their days late
-        self.s_paid = 0
-        self.f_paid = 0
-        self.i_paid = 0
-        self.last_c: date | None = None
-        self.waived = waived
-        self.waived_by: list[str] = []
-        self.done = self.contrib == 0 and self.fine_amount == 0
-        self.pieces: list[Piece] = []
-
-
-def _effective(t: date, freeze: date | None) -> date:
-    return t if freeze is None or t <= freeze else freeze
+__all__ = ["compute_statement", "fine_amount", "fine_base", "in_force"]
 
 
 def compute_statement(
@@ -166,35 +85,51 @@ def compute_statement(
     policy: Policy | PolicyTimeline,
     freezes: Mapping[str, date] | None = None,
     waivers: Mapping[str, Iterable[str]] | None = None,
+    agreements: Iterable[AgreementIn] = (),
 ) -> Statement:
-    """The statement of one employer as of ``as_of`` (SPEC §5; rules in this module's docstring).
+    """The statement of one employer as of ``as_of`` (SPEC §5, §6; rules in this module's docstring).
 
     ``policy`` is the timeline of every version and amnesty (a single :class:`Policy` is a timeline
-    of one version). ``freezes`` maps a period to the date its surcharge, fine and interest stop
-    accruing (the date of the payment agreement that covers it); ``waivers`` maps a period to the
-    components an amnesty waived through an agreement. Input order does not matter.
+    of one version). ``agreements`` are the employer's payment agreements (those that do not count
+    at ``as_of`` are ignored). ``freezes`` maps a period to a date its surcharge, fine and interest
+    stop accruing and ``waivers`` a period to components waived, for callers that fix them
+    themselves. Input order does not matter.
     """
     tl = as_timeline(policy)
-    unit = tl.unit_den
-    interest_den = unit * 365
-    freezes = freezes or {}
+    freezes = dict(freezes or {})
     waiver_bits: dict[str, int] = {}
     for period, comps in (waivers or {}).items():
         waiver_bits[period] = sum(COMPONENT_BIT.get(c, 0) for c in comps)
+    counting = sorted((a for a in agreements if a.counts_at(as_of)), key=lambda a: (a.drafted_on, a.number))
+    holder: dict[str, int] = {}
+    for k, a in enumerate(counting):
+        for period in a.periods:
+            if period not in holder:  # two agreements over one period: the earlier draft holds it
+                holder[period] = k
+                freezes[period] = min(freezes.get(period, a.drafted_on), a.drafted_on)
+                waiver_bits[period] = waiver_bits.get(period, 0) | sum(
+                    COMPONENT_BIT.get(c, 0) for c in a.waives
+                )
 
     decls = sorted((d for d in declarations if period_start(d.period) <= as_of), key=lambda d: d.period)
-    states: list[_Period] = []
+    states: list[PeriodState] = []
     index: dict[str, int] = {}
     for d in decls:
         if d.period in index:
             raise ValueError(f"patrono {employer_number}: la planilla {d.period} está repetida")
         index[d.period] = len(states)
-        states.append(_Period(d, tl, as_of, freezes.get(d.period), waiver_bits.get(d.period, 0)))
+        st = PeriodState(d, tl, as_of, freezes.get(d.period), waiver_bits.get(d.period, 0))
+        st.agreement = holder.get(d.period)
+        states.append(st)
+    ag_states = [
+        AgreementState(a, [j for j, st in enumerate(states) if st.agreement == k])
+        for k, a in enumerate(counting)
+    ]
+    covered = [{states[j].period for j in ag.periods} for ag in ag_states]
 
-    interest_on = tl.interest_ever
     ci: list[int] = []
     day0 = as_of
-    if interest_on and states:
+    if tl.interest_ever and states:
         day0 = min(st.due for st in states)
         ci = tl.interest_cumulative(day0, max(as_of, day0))
         for st in states:
@@ -203,115 +138,23 @@ def compute_statement(
     def ci_at(t: date) -> int:
         return ci[(t - day0).days]
 
-    amnesty_on = bool(tl.amnesties)
-    allocations: list[Allocation] = []
-    n = len(states)
-    first_open = 0
-    while first_open < n and states[first_open].done:
-        first_open += 1
+    alloc = Allocator(states, index, ag_states, tl, ci_at if tl.interest_ever else None)
 
-    def apply(st: _Period, pid: str, s: date, remaining: int, order: tuple[int, ...], mask: int) -> int:
-        eff = _effective(s, st.freeze)
-        due = st.due
-        ml = -1  # months late at eff, computed on first need
-        skip = mask | st.waived
-        for comp in order:
-            if remaining == 0:
-                break
-            if comp == _CONTRIBUTION:
-                owed = st.contrib - st.paid_c
-                if owed <= 0:
-                    continue
-                x = owed if owed < remaining else remaining
-                if ml < 0:
-                    ml = months_late(due, eff)
-                days = (eff - due).days if eff > due else 0
-                st.ws += x * st.steps[ml]
-                if interest_on and eff > due:
-                    st.wi += x * (ci_at(eff) - st.ci_due)
-                st.paid_c += x
-                st.last_c = s
-                st.pieces.append(Piece(pid, s, x, ml, days))
-                remaining -= x
-                allocations.append(Allocation(pid, s, st.period, "contribution", x))
-                if mask and st.paid_c == st.contrib:
-                    st.waived |= mask
-                    st.waived_by.extend(a.name for a in tl.amnesties_on(s) if a.name not in st.waived_by)
-                    skip = mask | st.waived
-            elif skip & _BIT[comp]:
-                continue
-            elif comp == _SURCHARGE:
-                if eff <= due:
-                    continue
-                if ml < 0:
-                    ml = months_late(due, eff)
-                unpaid = st.contrib - st.paid_c
-                owed = round_half_up_ratio(st.ws + unpaid * st.steps[ml], unit) - st.s_paid
-                if owed <= 0:
-                    continue
-                x = owed if owed < remaining else remaining
-                st.s_paid += x
-                remaining -= x
-                allocations.append(Allocation(pid, s, st.period, "surcharge", x))
-            elif comp == _FINE:
-                if st.fine_amount == 0 or eff <= due:
-                    continue
-                owed = st.fine_amount - st.f_paid
-                if owed <= 0:
-                    continue
-                x = owed if owed < remaining else remaining
-                st.f_paid += x
-                remaining -= x
-                allocations.append(Allocation(pid, s, st.period, "fine", x))
-            else:
-                if not interest_on or eff <= due:
-                    continue
-                unpaid = st.contrib - st.paid_c
-                owed = (
-                    round_half_up_ratio(st.wi + unpaid * (ci_at(eff) - st.ci_due), interest_den) - st.i_paid
-                )
-                if owed <= 0:
-                    continue
-                x = owed if owed < remaining else remaining
-                st.i_paid += x
-                remaining -= x
-                allocations.append(Allocation(pid, s, st.period, "interest", x))
-        if st.paid_c == st.contrib:
-            w = st.waived
-            st.done = bool(
-                (w & 1 or st.s_paid == round_half_up_ratio(st.ws, unit))
-                and (w & 2 or st.f_paid == st.fine_amount)
-                and (not interest_on or w & 4 or st.i_paid == round_half_up_ratio(st.wi, interest_den))
-            )
-        return remaining
-
-    def spread(pid: str, s: date, remaining: int, ref: int | None) -> int:
-        nonlocal first_open
-        order = tl.allocation_order(s)
-        mask = tl.amnesty_mask(s) if amnesty_on else 0
-        if ref is not None:
-            remaining = apply(states[ref], pid, s, remaining, order, mask)
-        j = first_open
-        while remaining > 0 and j < n:
-            st = states[j]
-            if st.start > s:
-                break
-            if j != ref and not st.done:
-                remaining = apply(st, pid, s, remaining, order, mask)
-            j += 1
-        while first_open < n and states[first_open].done:
-            first_open += 1
-        return remaining
-
-    # the days something falls due: each period's due date and the day after (its fine)
-    events = sorted({d for st in states for d in (st.due, st.due + timedelta(days=1)) if d <= as_of})
+    # the days something falls due: each period's due date and the day after (its fine), and each
+    # installment's due date
+    days = {d for st in states for d in (st.due, st.due + timedelta(days=1))}
+    days |= {item.due_date for ag in ag_states for item in ag.items[1:]}
+    events = sorted(d for d in days if d <= as_of)
     ei = 0
     credit = 0
 
     def carry_forward(t: date) -> None:
         nonlocal credit
         if credit > 0:
-            credit = spread(CREDIT_PAYMENT_ID, t, credit, None)
+            credit = alloc.spread(CREDIT_PAYMENT_ID, t, credit, None)
+        for ag in ag_states:
+            if credit > 0 and ag.agreement.signed_on is not None and ag.agreement.signed_on <= t:
+                credit = alloc.pay_agreement(ag, CREDIT_PAYMENT_ID, t, credit, due_by=t)
 
     pays = sorted((p for p in payments if p.paid_on <= as_of), key=lambda p: (p.paid_on, p.payment_id))
     seen_ids: set[str] = set()
@@ -328,27 +171,37 @@ def compute_statement(
             carry_forward(events[ei])
             ei += 1
         last_payment = p.paid_on
+        remaining = p.amount_cents
+        for k, ag in enumerate(ag_states):
+            if remaining > 0 and ag.owns(p, covered[k]):
+                remaining = alloc.pay_agreement(ag, p.payment_id, p.paid_on, remaining, due_by=None)
         ref = index.get(p.period) if p.period is not None else None
-        remaining = spread(p.payment_id, p.paid_on, p.amount_cents, ref)
+        if remaining > 0:
+            remaining = alloc.spread(p.payment_id, p.paid_on, remaining, ref)
         if remaining > 0:
             credit += remaining
-            allocations.append(Allocation(p.payment_id, p.paid_on, None, "credit", remaining))
+            alloc.allocations.append(Allocation(p.payment_id, p.paid_on, None, "credit", remaining))
     while ei < len(events):
         carry_forward(events[ei])
         ei += 1
 
-    lines: list[PeriodLine] = []
-    tot_c = tot_s = tot_f = tot_i = tot_w = tot_overdue = 0
-    for st in states:
-        lines.append(_line(st, as_of, unit, interest_den, ci_at if interest_on else None))
-    for ln in lines:
-        tot_c += ln.contribution_outstanding_cents
-        tot_s += ln.surcharge_outstanding_cents
-        tot_f += ln.fine_outstanding_cents
-        tot_i += ln.interest_outstanding_cents
-        tot_w += ln.worker_share_outstanding_cents
-        tot_overdue += ln.overdue_cents
-    total = tot_c + tot_s + tot_f + tot_i
+    interest_den = tl.unit_den * 365
+    lines = [
+        _line(st, as_of, tl.unit_den, interest_den, ci_at if tl.interest_ever else None) for st in states
+    ]
+    agreement_lines = [_agreement_line(ag, as_of) for ag in ag_states]
+    tot_c = sum(ln.contribution_outstanding_cents for ln in lines)
+    tot_s = sum(ln.surcharge_outstanding_cents for ln in lines)
+    tot_f = sum(ln.fine_outstanding_cents for ln in lines)
+    tot_i = sum(ln.interest_outstanding_cents for ln in lines)
+    tot_ai = sum(a.interest_outstanding_cents for a in agreement_lines)
+    overdue = sum(ln.overdue_cents for ln in lines) + sum(
+        item.interest_cents - item.interest_paid_cents
+        for a in agreement_lines
+        for item in a.items
+        if item.due_date < as_of
+    )
+    total = tot_c + tot_s + tot_f + tot_i + tot_ai
     totals = StatementTotals(
         contribution_outstanding_cents=tot_c,
         surcharge_outstanding_cents=tot_s,
@@ -356,9 +209,10 @@ def compute_statement(
         interest_outstanding_cents=tot_i,
         outstanding_cents=total,
         credit_cents=credit,
-        worker_share_outstanding_cents=tot_w,
-        overdue_cents=tot_overdue,
-        current_cents=total - tot_overdue,
+        worker_share_outstanding_cents=sum(ln.worker_share_outstanding_cents for ln in lines),
+        overdue_cents=overdue,
+        current_cents=total - overdue,
+        agreement_interest_outstanding_cents=tot_ai,
     )
     in_force_now = tl.at(as_of)
     return Statement(
@@ -368,16 +222,45 @@ def compute_statement(
         periods=lines,
         totals=totals,
         credit_cents=credit,
-        allocations=allocations,
+        allocations=alloc.allocations,
         last_payment_date=last_payment,
         policy=in_force_now,
         timeline=tl,
+        agreements=agreement_lines,
     )
 
 
-def _line(st: _Period, as_of: date, unit: int, interest_den: int, ci_at: object) -> PeriodLine:
+def _agreement_line(ag: AgreementState, as_of: date) -> AgreementLine:
+    items = tuple(
+        InstallmentLine(
+            number=item.number,
+            due_date=item.due_date,
+            principal_cents=item.principal_cents,
+            principal_paid_cents=ag.principal_paid[k],
+            # interest is charged when due, or when paid in advance
+            interest_cents=item.interest_cents if item.due_date <= as_of else ag.interest_paid[k],
+            interest_paid_cents=ag.interest_paid[k],
+        )
+        for k, item in enumerate(ag.items)
+    )
+    charged = sum(i.interest_cents for i in items)
+    paid = sum(i.interest_paid_cents for i in items)
+    return AgreementLine(
+        number=ag.agreement.number,
+        drafted_on=ag.agreement.drafted_on,
+        periods=ag.agreement.periods,
+        interest_cents=charged,
+        interest_paid_cents=paid,
+        interest_outstanding_cents=charged - paid,
+        principal_cents=sum(i.principal_cents for i in items),
+        principal_paid_cents=sum(i.principal_paid_cents for i in items),
+        items=items,
+    )
+
+
+def _line(st: PeriodState, as_of: date, unit: int, interest_den: int, ci_at: object) -> PeriodLine:
     due = st.due
-    eff = _effective(as_of, st.freeze)
+    eff = effective(as_of, st.freeze)
     unpaid = st.contrib - st.paid_c
     ml_a = months_late(due, eff)
     days_a = (eff - due).days if eff > due else 0
@@ -397,7 +280,7 @@ def _line(st: _Period, as_of: date, unit: int, interest_den: int, ci_at: object)
     if unpaid > 0:
         ml_line, days_line = ml_a, days_a
     elif st.last_c is not None:
-        last_eff = _effective(st.last_c, st.freeze)
+        last_eff = effective(st.last_c, st.freeze)
         ml_line = months_late(due, last_eff)
         days_line = (last_eff - due).days if last_eff > due else 0
     else:

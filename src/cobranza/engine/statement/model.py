@@ -20,10 +20,14 @@ __all__ = [
     "ORIGINS",
     "STATUSES",
     "STATUS_ES",
+    "AgreementIn",
+    "AgreementLine",
     "Allocation",
     "Correction",
     "DeclarationIn",
     "EmployerSummary",
+    "InstallmentIn",
+    "InstallmentLine",
     "PaymentIn",
     "PeriodLine",
     "Piece",
@@ -46,6 +50,7 @@ COMPONENT_ES: dict[str, str] = {
     "fine": "multa",
     "interest": "interés",
     "credit": "saldo a favor",
+    "agreement_interest": "interés de convenio",
 }
 #: ``payment_id`` of the allocations made by carrying the credit forward (SPEC §5): "saldo a favor
 #: aplicado el dd/mm/aaaa"; never a real payment's id (those come from the institute's systems).
@@ -114,13 +119,72 @@ class DeclarationIn:
 
 
 @dataclass(frozen=True, slots=True)
+class InstallmentIn:
+    """One installment of an agreement's schedule: its principal and its interest (a charge of the
+    agreement, due on ``due_date``)."""
+
+    number: int
+    due_date: date
+    principal_cents: int
+    interest_cents: int
+
+    def __post_init__(self) -> None:
+        _check_cents(f"cuota {self.number}: el capital", self.principal_cents)
+        _check_cents(f"cuota {self.number}: el interés", self.interest_cents)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementIn:
+    """A payment agreement as the statement needs it (SPEC §6).
+
+    It counts at a date ``A`` when its down payment was received by then (``signed_on <= A``) and
+    it had not lapsed by then (``lapsed_on`` is None or after ``A``); a lapsed agreement is computed
+    as if it had never existed. While it counts: its ``periods`` are frozen at ``drafted_on`` (their
+    debt fixed at the draft's date), ``waives`` lists components an amnesty waived through it, the
+    payments that belong to it (dated after the draft and whose reference names ``number`` or whose
+    period is a covered one) pay the down payment and then the installments oldest first — each
+    one's interest, then its principal, to the covered periods oldest first —, and the ordinary
+    payments made after the draft leave the covered periods alone.
+    """
+
+    number: str
+    drafted_on: date
+    signed_on: date | None
+    periods: tuple[str, ...]
+    down_payment_cents: int
+    installments: tuple[InstallmentIn, ...]
+    lapsed_on: date | None = None
+    waives: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.number, str) or not self.number:
+            raise ValueError("convenio sin número")
+        for period in self.periods:
+            parse_period(period)
+        _check_cents(f"convenio {self.number}: la prima", self.down_payment_cents)
+        if not isinstance(self.periods, tuple):
+            object.__setattr__(self, "periods", tuple(self.periods))
+        if not isinstance(self.installments, tuple):
+            object.__setattr__(self, "installments", tuple(self.installments))
+
+    def counts_at(self, as_of: date) -> bool:
+        return (
+            self.signed_on is not None
+            and self.signed_on <= as_of
+            and (self.lapsed_on is None or self.lapsed_on > as_of)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PaymentIn:
-    """A payment. ``period`` (optional; ``""`` is treated as none) is the period it was made for."""
+    """A payment. ``period`` (optional; ``""`` is treated as none) is the period it was made for;
+    ``reference`` the free text the payer wrote (it may name an agreement, e.g. ``CP-000004``)."""
 
     payment_id: str
     paid_on: date
     amount_cents: int
     period: str | None = None
+    reference: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.payment_id, str) or not self.payment_id:
@@ -142,8 +206,9 @@ class PaymentIn:
 class Allocation:
     """``cents`` of payment ``payment_id`` went to ``component`` of ``period``.
 
-    ``component`` is one of contribution, surcharge, fine, interest, or ``credit`` (then ``period``
-    is ``None``): the allocations of a payment always add up to its amount. Credit carried forward
+    ``component`` is one of contribution, surcharge, fine, interest, ``agreement_interest`` (the
+    interest of agreement ``agreement``; ``period`` is ``None``) or ``credit`` (then ``period`` is
+    ``None``): the allocations of a payment always add up to its amount. Credit carried forward
     and applied on a due date appears with ``payment_id == CREDIT_PAYMENT_ID`` and that date as
     ``paid_on`` (the credit it used is not counted again: a real payment's ``credit`` allocation is
     what it left over, whatever later became of it).
@@ -154,6 +219,7 @@ class Allocation:
     period: str | None
     component: str
     cents: int
+    agreement: str | None = None
 
     @property
     def from_credit(self) -> bool:
@@ -250,6 +316,54 @@ class PeriodLine:
 
 
 @dataclass(frozen=True, slots=True)
+class InstallmentLine:
+    """What the payments did to one item of an agreement (number 0 is the down payment)."""
+
+    number: int
+    due_date: date
+    principal_cents: int
+    principal_paid_cents: int
+    interest_cents: int
+    interest_paid_cents: int
+
+    @property
+    def outstanding_cents(self) -> int:
+        return (
+            self.principal_cents - self.principal_paid_cents + self.interest_cents - self.interest_paid_cents
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementLine:
+    """An agreement's own line on the statement: its interest ("interés de convenio CP-…"), due on
+    each installment's due date, with paid and outstanding, and the state of its items."""
+
+    number: str
+    drafted_on: date
+    periods: tuple[str, ...]
+    interest_cents: int  # interest charged by the statement's date (due, or paid in advance)
+    interest_paid_cents: int
+    interest_outstanding_cents: int
+    principal_cents: int
+    principal_paid_cents: int
+    items: tuple[InstallmentLine, ...]
+
+    @property
+    def balance_cents(self) -> int:
+        """Principal still unpaid plus interest due and unpaid: what the covered periods and this
+        line show together on the statement."""
+        return self.principal_cents - self.principal_paid_cents + self.interest_outstanding_cents
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "interest": fmt_cents(self.interest_cents),
+            "interest_paid": fmt_cents(self.interest_paid_cents),
+            "interest_outstanding": fmt_cents(self.interest_outstanding_cents),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class StatementTotals:
     contribution_outstanding_cents: int
     surcharge_outstanding_cents: int
@@ -260,6 +374,7 @@ class StatementTotals:
     worker_share_outstanding_cents: int = 0
     overdue_cents: int = 0
     current_cents: int = 0
+    agreement_interest_outstanding_cents: int = 0
 
     def to_json_dict(self) -> dict[str, str]:
         return {
@@ -272,6 +387,7 @@ class StatementTotals:
             "worker_share_outstanding": fmt_cents(self.worker_share_outstanding_cents),
             "overdue": fmt_cents(self.overdue_cents),
             "current": fmt_cents(self.current_cents),
+            "agreement_interest_outstanding": fmt_cents(self.agreement_interest_outstanding_cents),
         }
 
 
@@ -317,6 +433,7 @@ class Statement:
     last_payment_date: date | None
     policy: Policy = field(repr=False, compare=False)
     timeline: PolicyTimeline = field(repr=False, compare=False)
+    agreements: list[AgreementLine] = field(default_factory=list)
 
     def line(self, period: str) -> PeriodLine:
         for ln in self.periods:
@@ -332,6 +449,7 @@ class Statement:
             "policy_version": self.policy_version,
             "periods": [ln.to_json_dict() for ln in self.periods],
             "totals": self.totals.to_json_dict(),
+            "agreements": [a.to_json_dict() for a in self.agreements],
         }
 
     def summary(self) -> EmployerSummary:
