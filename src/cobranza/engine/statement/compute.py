@@ -187,7 +187,15 @@ def compute_statement(
 
     interest_den = tl.unit_den * 365
     lines = [
-        _line(st, as_of, tl.unit_den, interest_den, ci_at if tl.interest_ever else None) for st in states
+        _line(
+            st,
+            as_of,
+            tl.unit_den,
+            interest_den,
+            ci_at if tl.interest_ever else None,
+            None if st.agreement is None else counting[st.agreement].number,
+        )
+        for st in states
     ]
     agreement_lines = [_agreement_line(ag, as_of) for ag in ag_states]
     tot_c = sum(ln.contribution_outstanding_cents for ln in lines)
@@ -258,7 +266,9 @@ def _agreement_line(ag: AgreementState, as_of: date) -> AgreementLine:
     )
 
 
-def _line(st: PeriodState, as_of: date, unit: int, interest_den: int, ci_at: object) -> PeriodLine:
+def _line(
+    st: PeriodState, as_of: date, unit: int, interest_den: int, ci_at: object, agreement: str | None
+) -> PeriodLine:
     due = st.due
     eff = effective(as_of, st.freeze)
     unpaid = st.contrib - st.paid_c
@@ -330,5 +340,6 @@ def _line(st: PeriodState, as_of: date, unit: int, interest_den: int, ci_at: obj
         pieces=tuple(st.pieces),
         versions=st.used,
         first_contribution_cents=st.decl.contribution_cents,
+        agreement=agreement,
         policy_version=st.policy.version,
     )

@@ -16,7 +16,7 @@ from cobranza.engine.statement.model import STATUS_ES, Allocation, PeriodLine
 if TYPE_CHECKING:
     from cobranza.engine.statement.model import Statement
 
-__all__ = ["explain_line"]
+__all__ = ["explain_agreement", "explain_line"]
 
 
 def _d(d: date) -> str:
@@ -43,6 +43,33 @@ def _months_word(n: int) -> str:
 
 def _effective(t: date, freeze: date | None) -> date:
     return t if freeze is None or t <= freeze else freeze
+
+
+def explain_agreement(stmt: Statement, number: str) -> str:
+    """Spanish explanation of an agreement's line: its interest per installment, due and paid."""
+    ag = next(a for a in stmt.agreements if a.number == number)
+    parts = []
+    for item in ag.items[1:]:
+        state = (
+            "pagado"
+            if item.interest_paid_cents >= item.interest_cents and item.interest_cents
+            else "pendiente"
+        )
+        due = "vence" if item.due_date > stmt.as_of else "venció"
+        parts.append(
+            f"cuota {item.number} ({due} el {_d(item.due_date)}): interés {fmt_usd(item.interest_cents)}, "
+            f"pagado {fmt_usd(item.interest_paid_cents)} ({state})"
+        )
+    paid_by = [a for a in stmt.allocations if a.component == "agreement_interest" and a.agreement == number]
+    who = "; ".join(_who(a) for a in paid_by)
+    return (
+        f"Interés de convenio {number}: ingreso del Instituto, no dinero del patrono; cada cuota carga su interés "
+        f"el día de su vencimiento (o cuando se paga por adelantado). " + "; ".join(parts) + ". "
+        f"Cargado al {_d(stmt.as_of)}: {fmt_usd(ag.interest_cents)}; pagado {fmt_usd(ag.interest_paid_cents)}"
+        + (f" ({who})" if who else "")
+        + f"; pendiente {fmt_usd(ag.interest_outstanding_cents)}. Capital del convenio pagado "
+        f"{fmt_usd(ag.principal_paid_cents)} de {fmt_usd(ag.principal_cents)}."
+    )
 
 
 def _who(a: Allocation) -> str:
@@ -104,7 +131,13 @@ def explain_line(stmt: Statement, ln: PeriodLine, allocs: list[Allocation]) -> s
             f"Versiones de la planilla: original {fmt_usd(ln.first_contribution_cents)}; {history}. "
             f"Rige la última presentada hasta el {_d(as_of)}; la multa se decide por la primera presentación."
         )
-    if ln.frozen_on is not None:
+    if ln.agreement is not None and ln.frozen_on is not None:
+        lines.append(
+            f"Cubierto por el convenio de pago {ln.agreement}: su deuda quedó fija a la fecha del borrador, el "
+            f"{_d(ln.frozen_on)} (recargo, multa e intereses se calculan a esa fecha); lo pagan la prima y el capital "
+            f"de las cuotas del convenio."
+        )
+    elif ln.frozen_on is not None:
         lines.append(
             f"Congelado por convenio de pago el {_d(ln.frozen_on)}: recargo, multa e intereses se calculan a esa fecha."
         )

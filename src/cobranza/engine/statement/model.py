@@ -270,6 +270,7 @@ class PeriodLine:
     pieces: tuple[Piece, ...] = ()
     versions: tuple[Correction, ...] = ()  # the corrections in force at the statement's date
     first_contribution_cents: int = 0  # the first filing's contribution
+    agreement: str | None = None  # number of the agreement covering the period at the statement's date
     policy_version: str = ""  # the version deciding the due date and the fine
 
     @property
