@@ -15,6 +15,13 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def real_business_date(settings):
+    """Tests run on the real today unless they set `settings.COBRANZA_BUSINESS_DATE` themselves,
+    whatever COBRANZA_BUSINESS_DATE the shell that runs the suite exports (e.g. for a demo)."""
+    settings.COBRANZA_BUSINESS_DATE = None
+
+
 @pytest.fixture
 def world(db):
     """Two branches; collectors with portfolios; one user for every role.

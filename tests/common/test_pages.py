@@ -102,48 +102,35 @@ def test_unknown_page_is_spanish_404(client, world):
 
 @pytest.mark.django_db
 def test_employer_list_shows_snapshot_balances_and_filters_arrears(client, world):
+    """«En mora» and «mayor deuda» read the overdue (exigible) balance; both balances are shown.
+
+    `own` owes $1,234.56 overdue and $10.00 not yet due; `colleague` owes $5,000.00, none of it
+    due yet (not in arrears, and after `own` by debt although its total is larger); `elsewhere` has
+    no snapshot yet.
+    """
     from datetime import date
-    from decimal import Decimal
 
-    from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
+    from tests.factories import make_balance_snapshot
 
-    version = PolicyVersion.objects.first()
-    zero = Decimal("0.00")
-    common = {"as_of": date(2026, 11, 1), "policy_version": version, "computed_at": "2026-11-01T00:00Z"}
-    BalanceSnapshot.objects.create(
-        employer=world.own,
-        contribution_outstanding=Decimal("1000.00"),
-        surcharge_outstanding=Decimal("234.56"),
-        fine_outstanding=zero,
-        interest_outstanding=zero,
-        outstanding=Decimal("1234.56"),
-        credit=zero,
-        overdue_periods=3,
-        months_in_arrears=7,
-        oldest_unpaid_period="2026-03",
-        **common,
-    )
-    BalanceSnapshot.objects.create(
-        employer=world.colleague,
-        contribution_outstanding=zero,
-        surcharge_outstanding=zero,
-        fine_outstanding=zero,
-        interest_outstanding=zero,
-        outstanding=zero,
-        credit=zero,
-        overdue_periods=0,
-        months_in_arrears=0,
-        **common,
-    )
+    as_of = date(2026, 11, 1)
+    make_balance_snapshot(world.own, overdue="1234.56", current="10.00", months=7, as_of=as_of)
+    make_balance_snapshot(world.colleague, current="5000.00", as_of=as_of)
     client.force_login(world.users.jefe)
-    content = client.get(reverse("employers:list")).content.decode()
-    assert "$1,234.56" in content and "saldos calculados al 01/11/2026" in content
+    content = client.get(reverse("employers:list"), {"orden": "numero"}).content.decode()
+    assert "Exigible" in content and "Corriente" in content
+    assert "$1,234.56" in content and "$10.00" in content and "$5,000.00" in content
+    assert "saldos calculados al 01/11/2026" in content
     in_arrears = client.get(reverse("employers:list"), {"en_mora": "1"}).content.decode()
     assert world.own.employer_number in in_arrears
     assert world.colleague.employer_number not in in_arrears
     assert world.elsewhere.employer_number not in in_arrears
-    by_debt = client.get(reverse("employers:list"), {"orden": "deuda"}).content.decode()
-    assert by_debt.index(world.own.employer_number) < by_debt.index(world.colleague.employer_number)
+    by_debt = client.get(reverse("employers:list"), {"orden": "deuda"})
+    numbers = [e.employer_number for e in by_debt.context["page"].object_list]
+    assert numbers == [
+        world.own.employer_number,
+        world.colleague.employer_number,
+        world.elsewhere.employer_number,
+    ]
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cobranza.api import agreements, cases, employers, ledger
 from cobranza.api.auth import BearerToken, issue_token
+from cobranza.api.dates import DATE_ERROR
 from cobranza.common.errors import ApplicationError
 
 api = NinjaAPI(
@@ -62,9 +63,10 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for err in exc.errors:
         where = ".".join(str(p) for p in err.get("loc", []))
         problems.append({"campo": where, "motivo": err.get("msg", "valor inválido")})
-    return api.create_response(
-        request, {"detail": "Datos de la solicitud inválidos.", "errors": problems}, status=422
-    )
+    # A refused date says which and why (SPEC §5), in the same words as the pages and commands.
+    dates = [err["msg"] for err in exc.errors if err.get("type") == DATE_ERROR]
+    detail = dates[0] if dates else "Datos de la solicitud inválidos."
+    return api.create_response(request, {"detail": detail, "errors": problems}, status=422)
 
 
 @api.exception_handler(HttpError)

@@ -2,12 +2,14 @@
 
 Everything that differs between machines comes from the environment (django-environ):
 DATABASE_URL (SQLite file under COBRANZA_DATA_DIR by default), SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-CELERY_BROKER_URL. The defaults give the embedded, single-machine demo.
+CELERY_BROKER_URL, COBRANZA_BUSINESS_DATE. The defaults give the embedded, single-machine demo.
 """
 
 from pathlib import Path
 
 import environ
+
+from cobranza.common.dates import parse_business_date_setting
 
 env = environ.Env()
 
@@ -114,6 +116,12 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+# The business date: the "today" of every service, command and page (cobranza.common.dates.
+# business_date). Unset or empty: today's date in America/El_Salvador. Set (AAAA-MM-DD or
+# DD/MM/AAAA) to run a demo, a rehearsal or a test as of that day. Parsed once, here: a malformed
+# value stops the server or command at startup with a Spanish message.
+COBRANZA_BUSINESS_DATE = parse_business_date_setting(env.str("COBRANZA_BUSINESS_DATE", default=""))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
