@@ -73,3 +73,42 @@ def make_user(username: str, *roles: str, branch: Branch | None = None, superuse
     if branch is not None:
         StaffProfile.objects.create(user=user, branch=branch)
     return user
+
+
+def make_balance_snapshot(
+    employer: Employer,
+    *,
+    overdue: Decimal | str = "0.00",
+    current: Decimal | str = "0.00",
+    months: int | None = None,
+    oldest: str = "",
+    worker_share: Decimal | str = "0.00",
+    as_of=None,  # type: ignore[no-untyped-def]
+):  # type: ignore[no-untyped-def]
+    """A balance snapshot as the recompute would write it, all of the debt as contribution:
+    `overdue` (saldo exigible) + `current` (not yet due) = outstanding. With something overdue the
+    employer has one overdue period, `months` in arrears (default 3) and `oldest` (default 2024-01)."""
+    from django.utils import timezone
+
+    from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
+
+    overdue, current = Decimal(overdue), Decimal(current)
+    in_arrears = overdue > 0
+    return BalanceSnapshot.objects.create(
+        employer=employer,
+        as_of=as_of or timezone.localdate(),
+        policy_version=PolicyVersion.objects.order_by("effective_from").first(),
+        contribution_outstanding=overdue + current,
+        surcharge_outstanding=Decimal("0.00"),
+        fine_outstanding=Decimal("0.00"),
+        interest_outstanding=Decimal("0.00"),
+        outstanding=overdue + current,
+        overdue_outstanding=overdue,
+        current_outstanding=current,
+        worker_share_outstanding=Decimal(worker_share),
+        credit=Decimal("0.00"),
+        overdue_periods=1 if in_arrears else 0,
+        months_in_arrears=(3 if months is None else months) if in_arrears else 0,
+        oldest_unpaid_period=(oldest or "2024-01") if in_arrears else "",
+        computed_at=timezone.now(),
+    )

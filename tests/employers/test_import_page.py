@@ -78,6 +78,23 @@ def test_admin_imports_payments_and_sees_the_counts(admin_client, registry, impo
 
 
 @pytest.mark.django_db
+def test_admin_sees_declaration_corrections_counted_apart(admin_client, registry):
+    header = "employer_number,period,workers,salary_base,employer_contribution,worker_contribution,filed_on,origin\n"
+    first = header + "100000001,2024-01,3,1950.00,146.25,58.50,2024-02-11,employer\n"
+    correction = header + "100000001,2024-01,4,2600.00,195.00,78.00,2024-06-03,employer\n"
+    admin_client.post(URL, {"kind": "declarations", "file": upload("planillas.csv", first)})
+    response = admin_client.post(URL, {"kind": "declarations", "file": upload("correccion.csv", correction)})
+    content = response.content.decode()
+    assert "Planillas: 1 fila, 0 nuevas, 1 corrección, 0 omitidas (ya importadas)" in content
+    assert '<th scope="row" title="Planillas ya registradas' in content and "Correcciones</th>" in content
+    assert 'data-testid="import-corrected">1</td>' in content
+    batch = ImportBatch.objects.get(filename="correccion.csv")
+    assert (batch.created, batch.updated, batch.corrected) == (0, 0, 1)
+    listing = admin_client.get(URL).content.decode()
+    assert "Correcciones</th>" in listing
+
+
+@pytest.mark.django_db
 def test_admin_sees_every_problem_of_a_rejected_file(admin_client, registry):
     text = PAYMENTS + "P-1,100000001,2024-02-30,204.75,,,\nP-2,999,2024-02-13,-3,,,\n"
     content = admin_client.post(URL, {"kind": "payments", "file": upload("malo.csv", text)}).content.decode()

@@ -16,7 +16,7 @@ from cobranza.common.models import AuditEvent
 from cobranza.employers.imports import ImportRejected, ImportResult, run_import
 from cobranza.employers.imports.values import BadValue, parse_date, parse_decimal_text, parse_period
 from cobranza.employers.models import Branch, Employer, ImportBatch, Sector
-from cobranza.ledger.models import Declaration, Payment
+from cobranza.ledger.models import Declaration, DeclarationVersion, Payment
 from tests.employers.conftest import EXAMPLES, IMPORT_DATA, TODAY
 
 PAYMENTS = "payment_id,employer_number,paid_on,amount,period,channel,reference\n"
@@ -402,28 +402,60 @@ def test_declarations_import_and_identical_reimport(registry, sample):
         result.batch_id,
     )
     again = run("declarations", path)
-    assert (again.created, again.updated, again.skipped) == (0, 0, 2)
+    assert (again.created, again.updated, again.corrected, again.skipped) == (0, 0, 0, 2)
     assert not AuditEvent.objects.filter(action="declaration.corrected").exists()
+    assert list(DeclarationVersion.objects.values_list("number", "recorded_on", "import_batch_id")) == [
+        (1, TODAY, result.batch_id),
+        (1, TODAY, result.batch_id),
+    ]
+
+
+CORRECTION = "100000001,2024-01,4,2600.00,195.00,78.00,2024-06-03,employer\n"
+
+
+def versions_of(declaration: Declaration) -> list[tuple]:
+    return list(
+        declaration.versions.order_by("number").values_list(
+            "number", "employer_contribution", "worker_contribution", "filed_on", "origin", "recorded_on"
+        )
+    )
 
 
 @pytest.mark.django_db
-def test_declaration_correction_replaces_it_and_records_the_change(registry, sample, importer_admin):
-    run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
+def test_declaration_correction_is_a_new_version_and_keeps_the_first_filing_date(
+    registry, sample, importer_admin
+):
+    """SPEC §3: the same key with other amounts is a correction: version 2, the current amounts
+    change, the first filing's date stays (it decides the fine), and it is audited."""
+    first = run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
     original = Declaration.objects.get()
-    corrected = sample(
-        "correccion.csv", DECLARATIONS + "100000001,2024-01,4,2600.00,195.00,78.00,2024-02-11,employer\n"
-    )
-    result = run("declarations", corrected, actor=importer_admin)
-    assert (result.created, result.updated, result.skipped) == (0, 1, 0)
-    assert "1 reemplazada (corrección)" in result.summary
+    result = run("declarations", sample("correccion.csv", DECLARATIONS + CORRECTION), actor=importer_admin)
+    assert (result.created, result.updated, result.corrected, result.skipped) == (0, 0, 1, 0)
+    assert result.summary == "Planillas: 1 fila, 0 nuevas, 1 corrección, 0 omitidas (ya importadas)"
+    batch = ImportBatch.objects.get(pk=result.batch_id)
+    assert (batch.created, batch.updated, batch.corrected, batch.skipped) == (0, 0, 1, 0)
     declaration = Declaration.objects.get()
     assert declaration.pk == original.pk
-    assert (declaration.workers, declaration.salary_base, declaration.employer_contribution) == (
-        4,
-        Decimal("2600.00"),
-        Decimal("195.00"),
+    assert (
+        declaration.workers,
+        declaration.salary_base,
+        declaration.employer_contribution,
+        declaration.worker_contribution,
+    ) == (4, Decimal("2600.00"), Decimal("195.00"), Decimal("78.00"))
+    assert (declaration.filed_on, declaration.origin, declaration.latest_version) == (
+        date(2024, 2, 11),
+        "employer",
+        2,
     )
     assert declaration.import_batch_id == result.batch_id
+    assert versions_of(declaration) == [
+        (1, Decimal("146.25"), Decimal("58.50"), date(2024, 2, 11), "employer", TODAY),
+        (2, Decimal("195.00"), Decimal("78.00"), date(2024, 6, 3), "employer", TODAY),
+    ]
+    assert list(declaration.versions.values_list("import_batch_id", flat=True)) == [
+        first.batch_id,
+        result.batch_id,
+    ]
     event = AuditEvent.objects.get(action="declaration.corrected")
     assert (event.actor, event.employer_number, event.object_id) == (
         importer_admin,
@@ -435,14 +467,160 @@ def test_declaration_correction_replaces_it_and_records_the_change(registry, sam
         "salary_base": "1950.00",
         "employer_contribution": "146.25",
         "worker_contribution": "58.50",
+        "filed_on": "2024-02-11",
+        "version": 1,
     }
     assert event.after == {
         "workers": 4,
         "salary_base": "2600.00",
         "employer_contribution": "195.00",
         "worker_contribution": "78.00",
+        "filed_on": "2024-06-03",
+        "version": 2,
     }
-    assert "2024-01" in event.reason
+    assert "2024-01" in event.reason and "versión 2" in event.reason
+    completed = AuditEvent.objects.filter(action="import.completed").order_by("id").last()
+    assert (completed.after["corrected"], completed.after["updated"]) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_reimporting_a_correction_or_an_older_file_is_idempotent(registry, sample):
+    original = sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION)
+    correction = sample("correccion.csv", DECLARATIONS + CORRECTION)
+    run("declarations", original)
+    run("declarations", correction)
+    events = AuditEvent.objects.count()
+    again = run("declarations", correction)
+    assert (again.created, again.corrected, again.skipped) == (0, 0, 1)
+    assert again.summary == "Planillas: 1 fila, 0 nuevas, 0 correcciones, 1 omitida (ya importada)"
+    older = run("declarations", original)  # the first filing again: not a correction back
+    assert (older.created, older.corrected, older.skipped) == (0, 0, 1)
+    declaration = Declaration.objects.get()
+    assert declaration.latest_version == 2 and declaration.versions.count() == 2
+    assert declaration.employer_contribution == Decimal("195.00")
+    assert not AuditEvent.objects.filter(action="declaration.corrected", id__gt=events).exists()
+    # A third filing is version 3, whatever came before.
+    third = run(
+        "declarations",
+        sample(
+            "tercera.csv", DECLARATIONS + "100000001,2024-01,3,1950.00,146.25,58.50,2024-07-01,employer\n"
+        ),
+    )
+    assert third.corrected == 1
+    declaration.refresh_from_db()
+    assert (declaration.latest_version, declaration.employer_contribution, declaration.filed_on) == (
+        3,
+        Decimal("146.25"),
+        date(2024, 2, 11),
+    )
+    assert [v[0] for v in versions_of(declaration)] == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_de_oficio_correction_without_a_date_is_recorded_on_the_import_date(registry, sample):
+    run(
+        "declarations",
+        sample("oficio.csv", DECLARATIONS + "100000003,2023-03,3,2400.00,180.00,72.00,,de_oficio\n"),
+    )
+    result = run_import(
+        kind="declarations",
+        source=sample("oficio2.csv", DECLARATIONS + "100000003,2023-03,3,2600.00,195.00,78.00,,de_oficio\n"),
+        today=date(2024, 11, 5),
+    )
+    assert result.corrected == 1
+    declaration = Declaration.objects.get()
+    assert (declaration.filed_on, declaration.origin, declaration.employer_contribution) == (
+        None,
+        "de_oficio",
+        Decimal("195.00"),
+    )
+    assert versions_of(declaration) == [
+        (1, Decimal("180.00"), Decimal("72.00"), None, "de_oficio", TODAY),
+        (2, Decimal("195.00"), Decimal("78.00"), None, "de_oficio", date(2024, 11, 5)),
+    ]
+
+
+@pytest.mark.django_db
+def test_another_period_or_employer_is_another_declaration_not_a_correction(registry, sample):
+    run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
+    other = sample(
+        "otras.csv",
+        DECLARATIONS
+        + "100000001,2024-02,4,2600.00,195.00,78.00,2024-03-11,employer\n"
+        + "100000002,2024-01,4,2600.00,195.00,78.00,2024-02-11,employer\n"
+        + CORRECTION,
+    )
+    result = run("declarations", other)
+    assert (result.created, result.corrected, result.skipped) == (2, 1, 0)
+    assert result.summary == "Planillas: 3 filas, 2 nuevas, 1 corrección, 0 omitidas (ya importadas)"
+    assert Declaration.objects.count() == 3
+    assert sorted(Declaration.objects.values_list("latest_version", flat=True)) == [1, 1, 2]
+    # Every declaration has its first filing as version 1.
+    assert DeclarationVersion.objects.filter(number=1).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_bad_row_refuses_the_whole_file_with_its_corrections(registry, sample):
+    run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
+    versions = DeclarationVersion.objects.count()
+    problems = reject(
+        "declarations",
+        sample(
+            "mixta.csv",
+            DECLARATIONS + CORRECTION + "100000002,2024-01,3,1950.00,-1.00,58.50,2024-02-11,employer\n",
+        ),
+    )
+    assert problem(problems, row=3, column="employer_contribution")
+    assert DeclarationVersion.objects.count() == versions
+    assert Declaration.objects.get().employer_contribution == Decimal("146.25")
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_corrections_and_writes_nothing(registry, sample):
+    run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
+    result = run("declarations", sample("correccion.csv", DECLARATIONS + CORRECTION), dry_run=True)
+    assert (result.created, result.corrected, result.skipped) == (0, 1, 0)
+    assert result.summary.startswith("Validación correcta, no se escribió nada. Planillas:")
+    assert "1 corrección" in result.summary
+    assert Declaration.objects.get().latest_version == 1
+    assert DeclarationVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_correction_of_a_declaration_stored_without_versions_keeps_its_first_filing(registry, sample):
+    """A declaration stored some other way than the import (admin, fixtures) has no version rows:
+    its row becomes version 1 before the correction is added."""
+    Declaration.objects.create(
+        employer=registry.employers[0],
+        period="2024-01",
+        workers=3,
+        salary_base=Decimal("1950.00"),
+        employer_contribution=Decimal("146.25"),
+        worker_contribution=Decimal("58.50"),
+        filed_on=date(2024, 2, 11),
+        origin="employer",
+    )
+    assert run("declarations", sample("correccion.csv", DECLARATIONS + CORRECTION)).corrected == 1
+    declaration = Declaration.objects.get()
+    assert [v[:4] for v in versions_of(declaration)] == [
+        (1, Decimal("146.25"), Decimal("58.50"), date(2024, 2, 11)),
+        (2, Decimal("195.00"), Decimal("78.00"), date(2024, 6, 3)),
+    ]
+
+
+@pytest.mark.django_db
+def test_versions_are_never_edited_or_deleted(registry, sample):
+    run("declarations", sample("planillas.csv", DECLARATIONS + GOOD_DECLARATION))
+    version = DeclarationVersion.objects.get()
+    version.workers = 9
+    with pytest.raises(ApplicationError):
+        version.save()
+    with pytest.raises(ApplicationError):
+        version.delete()
+    with pytest.raises(ApplicationError):
+        DeclarationVersion.objects.all().update(workers=9)
+    with pytest.raises(ApplicationError):
+        DeclarationVersion.objects.all().delete()
 
 
 @pytest.mark.django_db
@@ -817,10 +995,10 @@ def test_sample_files_of_the_import_folder(registry):
 @pytest.mark.django_db
 def test_the_example_files_import_cleanly_and_idempotently():
     results = [run(kind, EXAMPLES / f"{kind}.csv") for kind in ("employers", "declarations", "payments")]
-    assert [(r.rows, r.created) for r in results] == [(5, 5), (18, 18), (12, 12)]
+    assert [(r.rows, r.created) for r in results] == [(6, 6), (23, 23), (13, 13)]
     assert Payment.objects.filter(payment_id="E4-2", period="", amount=Decimal("200.00")).exists()
     again = [run(kind, EXAMPLES / f"{kind}.csv") for kind in ("employers", "declarations", "payments")]
-    assert [(r.created, r.updated, r.skipped) for r in again] == [(0, 0, 5), (0, 0, 18), (0, 0, 12)]
+    assert [(r.created, r.updated, r.skipped) for r in again] == [(0, 0, 6), (0, 0, 23), (0, 0, 13)]
     assert Employer.objects.get(employer_number="100000001").legal_name == "Panadería La Espiga, S.A. de C.V."
 
 
@@ -896,6 +1074,19 @@ def test_cli_prints_the_spanish_summary(registry, sample):
     out = io.StringIO()
     call_command("import_data", "payments", str(path), stdout=out)
     assert out.getvalue().strip() == "Pagos: 1 fila, 1 nueva, 0 omitidas (ya importadas)"
+
+
+@pytest.mark.django_db
+def test_cli_counts_declaration_corrections(registry, sample):
+    call_command(
+        "import_data",
+        "declarations",
+        str(sample("p.csv", DECLARATIONS + GOOD_DECLARATION)),
+        stdout=io.StringIO(),
+    )
+    out = io.StringIO()
+    call_command("import_data", "declarations", str(sample("c.csv", DECLARATIONS + CORRECTION)), stdout=out)
+    assert out.getvalue().strip() == "Planillas: 1 fila, 0 nuevas, 1 corrección, 0 omitidas (ya importadas)"
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ def test_statement_equals_the_expected_json(client, world, examples, number, as_
     assert response.status_code == 200
     got = response.json()
     assert_statement_matches(got, load_expected(path))
-    assert list(got) == ["employer_number", "as_of", "policy_version", "periods", "totals"]
+    assert list(got) == ["employer_number", "as_of", "policy_version", "periods", "totals", "agreements"]
     employer = Employer.objects.get(employer_number=number)
     assert got == statement_for_employer(employer, as_of).to_json_dict()
 

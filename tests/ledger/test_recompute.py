@@ -28,6 +28,9 @@ SNAPSHOT_FIELDS = (
     "fine_outstanding",
     "interest_outstanding",
     "outstanding",
+    "overdue_outstanding",
+    "current_outstanding",
+    "worker_share_outstanding",
     "credit",
     "overdue_periods",
     "months_in_arrears",
@@ -54,6 +57,9 @@ def expected_snapshot(employer: Employer, as_of: date, version: PolicyVersion) -
         "fine_outstanding": cents_to_decimal(summary.fine_outstanding_cents),
         "interest_outstanding": cents_to_decimal(summary.interest_outstanding_cents),
         "outstanding": cents_to_decimal(summary.outstanding_cents),
+        "overdue_outstanding": cents_to_decimal(summary.overdue_outstanding_cents),
+        "current_outstanding": cents_to_decimal(summary.current_outstanding_cents),
+        "worker_share_outstanding": cents_to_decimal(summary.worker_share_outstanding_cents),
         "credit": cents_to_decimal(summary.credit_cents),
         "overdue_periods": summary.overdue_periods,
         "months_in_arrears": summary.months_in_arrears,
@@ -67,7 +73,7 @@ def expected_snapshot(employer: Employer, as_of: date, version: PolicyVersion) -
 def test_snapshots_equal_the_single_employer_statements(examples, default_policy_version, as_of):
     out = io.StringIO()
     call_command("recompute", "--as-of", as_of.isoformat(), stdout=out)
-    assert f"Saldos recalculados al {as_of:%d/%m/%Y} con la política 2024.1: 5 patronos" in out.getvalue()
+    assert f"Saldos recalculados al {as_of:%d/%m/%Y} con la política 2024.1: 6 patronos" in out.getvalue()
     got = snapshots()
     assert set(got) == set(EXAMPLE_EMPLOYERS)
     for employer in Employer.objects.all():
@@ -100,12 +106,20 @@ def test_recompute_is_idempotent_and_audited_once_per_run(examples):
         second.period_rows,
         second.payments,
     )
-    assert (first.employers, first.period_rows, first.payments, first.in_arrears) == (5, 18, 11, 3)
-    assert first.outstanding_cents == 226922
+    assert (first.employers, first.period_rows, first.payments) == (6, 23, 12)
+    # the run's sums are the one-employer statements' sums; "in arrears" means something overdue
+    totals = [statement_for_employer(e, date(2024, 6, 30)).totals for e in Employer.objects.all()]
+    assert first.in_arrears == sum(1 for t in totals if t.overdue_cents > 0)
+    assert first.outstanding_cents == sum(t.outstanding_cents for t in totals)
+    assert (first.overdue_cents, first.current_cents) == (
+        sum(t.overdue_cents for t in totals),
+        sum(t.current_cents for t in totals),
+    )
+    assert first.current_cents == 204_75  # 100000001's June 2024 payroll, due in July
     events = AuditEvent.objects.filter(action="balances.recomputed")
     assert events.count() == 2
-    assert events.first().after["employers"] == 5
-    assert events.first().after["period_rows"] == 18
+    assert events.first().after["employers"] == 6
+    assert events.first().after["period_rows"] == 23
 
 
 @pytest.mark.django_db
@@ -114,7 +128,7 @@ def test_a_later_date_replaces_the_snapshot(examples):
     assert snapshots()["100000004"]["outstanding"] == Decimal("394.38")
     services.balances_recompute(actor=None, as_of=date(2024, 6, 30))
     assert snapshots()["100000004"]["outstanding"] == Decimal("89.99")
-    assert BalanceSnapshot.objects.count() == 5
+    assert BalanceSnapshot.objects.count() == 6
 
 
 @pytest.mark.django_db
@@ -125,8 +139,8 @@ def test_small_chunks_give_the_same_rows_and_report_progress(examples):
         actor=None, as_of=date(2024, 6, 30), chunk_size=2, progress=lambda d, t: calls.append((d, t))
     )
     small = snapshots()
-    assert result.chunks == 4 and result.employers == 8
-    assert calls[0] == (0, 8) and calls[-1] == (8, 8)
+    assert result.chunks == 5 and result.employers == 9
+    assert calls[0] == (0, 9) and calls[-1] == (9, 9)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     BalanceSnapshot.objects.all().delete()
     services.balances_recompute(actor=None, as_of=date(2024, 6, 30))
@@ -155,6 +169,8 @@ def test_the_policy_in_force_at_the_date_is_used(examples, default_policy_versio
         effective_from=date(2024, 1, 1),
         parameters={"surcharge_monthly_rate": "0.02"},
         note="prueba",
+        retroactive=True,  # 2024 is before the business date
+        reason="prueba",
     )
     services.balances_recompute(actor=None, as_of=date(2024, 6, 30))
     row = BalanceSnapshot.objects.get(employer__employer_number="100000004")
@@ -185,7 +201,7 @@ def test_celery_tasks_eager(examples, settings):
     tasks.recompute_all.delay(as_of="2024-06-30")
     assert snapshots()["100000004"]["outstanding"] == Decimal("89.99")
     event = AuditEvent.objects.get(action="balances.recomputed")
-    assert event.after["employers"] == 5 and event.after["period_rows"] == 18
+    assert event.after["employers"] == 6 and event.after["period_rows"] == 23
     one = Employer.objects.get(employer_number="100000002")
     counts = tasks.recompute_chunk.delay(as_of="2024-01-31", employer_ids=[one.pk]).get()
     assert counts["employers"] == 1
@@ -257,10 +273,10 @@ def test_recompute_through_a_real_worker(default_policy_version):
         main_app.set_current()
         main_app.set_default()
         redis_app.close()
-    assert outcome["employers"] == 8
-    assert outcome["period_rows"] == 18
+    assert outcome["employers"] == 9
+    assert outcome["period_rows"] == 23
     rows = snapshots()
-    assert len(rows) == 8
+    assert len(rows) == 9
     for number in EXAMPLE_EMPLOYERS:
         employer = Employer.objects.get(employer_number=number)
         assert rows[number] == expected_snapshot(employer, date(2024, 6, 30), default_policy_version)
@@ -270,36 +286,31 @@ def test_recompute_through_a_real_worker(default_policy_version):
 
 @pytest.mark.django_db
 def test_periods_frozen_by_an_agreement_are_honoured_by_statement_and_recompute(examples, world):
-    """SPEC §6: the periods of a signed agreement stop accruing at the signing date; the batch has no
-    freezes, so the recompute computes those employers one by one and must still equal the statement."""
-    from cobranza.agreements.models import Agreement
-    from cobranza.ledger.models import Payment
-
+    """SPEC §6: the periods of a signed agreement stop accruing at the draft's date; the batch has no
+    agreements, so the recompute computes those employers one by one (with the ledger's agreement
+    terms and their interest line) and must still equal the statement."""
     employer = Employer.objects.get(employer_number="100000004")
     as_of = date(2024, 6, 30)
     before = statement_for_employer(employer, as_of).line("2023-12")
-    Agreement.objects.create(
+    services.agreement_terms_record(
+        actor=world.users.jefe,
         employer=employer,
-        state="active",
-        as_of=date(2024, 2, 29),
-        periods=["2023-12"],
-        debt=Decimal("120.00"),
-        down_payment=Decimal("50.00"),
-        financed=Decimal("70.00"),
-        installments_count=3,
-        monthly_rate=Decimal("0.0126"),
-        installment_amount=Decimal("23.83"),
-        total_interest=Decimal("1.49"),
-        total=Decimal("121.49"),
-        start=date(2024, 3, 31),
-        policy_version="2024.1",
-        drafted_by=world.users.gestor1,
-        down_payment_payment=Payment.objects.get(payment_id="E4-3"),
+        number="CP-000099",
+        drafted_on=date(2024, 2, 28),
         signed_on=date(2024, 2, 29),
+        periods=["2023-12"],
+        down_payment_cents=5000,
+        down_payment_payment_id="E4-3",
+        installments=[
+            services.InstallmentTerms(1, date(2024, 3, 31), 2300, 88),
+            services.InstallmentTerms(2, date(2024, 4, 30), 2300, 59),
+            services.InstallmentTerms(3, date(2024, 5, 31), 2400, 30),
+        ],
     )
     frozen = statement_for_employer(employer, as_of)
     line = frozen.line("2023-12")
-    assert line.frozen_on == date(2024, 2, 29)
+    assert line.frozen_on == date(2024, 2, 28) and line.agreement == "CP-000099"
+    assert frozen.agreements[0].interest_cents == 88 + 59 + 30
     assert line.surcharge_cents < before.surcharge_cents
     services.balances_recompute(actor=None, as_of=as_of)
     assert snapshots()["100000004"] == expected_snapshot(employer, as_of, PolicyVersion.objects.get())

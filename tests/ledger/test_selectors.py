@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from cobranza.employers.models import Employer
+from cobranza.ledger import services
 from cobranza.ledger.selectors import (
     employer_statement,
     payments_by_id,
+    policy_timeline,
     statement_for_employer,
     visible_balances,
 )
@@ -34,8 +36,29 @@ def test_employer_statement_refuses_what_the_user_may_not_see(world, examples):
 
 def test_a_statement_costs_four_queries(examples, django_assert_num_queries):
     employer = Employer.objects.get(employer_number="100000004")
-    with django_assert_num_queries(4):  # policy version, agreements' freezes, declarations, payments
+    statement_for_employer(employer, date(2024, 6, 30))  # the process reads the policy timeline once
+    # the policy timeline's key (nothing changed: cached), agreements' freezes, declarations, payments
+    with django_assert_num_queries(4):
         statement_for_employer(employer, date(2024, 6, 30))
+
+
+def test_the_policy_timeline_is_read_again_only_when_a_version_or_an_amnesty_is_added(
+    default_policy_version, django_assert_num_queries, settings
+):
+    settings.COBRANZA_BUSINESS_DATE = date(2025, 1, 1)
+    first = policy_timeline()
+    with django_assert_num_queries(1):
+        assert policy_timeline() is first
+    services.amnesty_create(actor=None, name="Amnistía 2025", start=date(2025, 3, 1), end=date(2025, 5, 31))
+    with django_assert_num_queries(3):  # key, versions, amnesties
+        second = policy_timeline()
+    assert [a.name for a in second.amnesties] == ["Amnistía 2025"]
+    services.policy_version_create(
+        actor=None, version="2026.1", effective_from=date(2026, 1, 1), parameters={"fine_enabled": False}
+    )
+    third = policy_timeline()
+    assert [v.version for v in third.versions] == ["2024.1", "2026.1"]
+    assert [a.name for a in third.amnesties] == ["Amnistía 2025"]
 
 
 def test_payments_by_id_explain_the_allocations(examples):
@@ -54,5 +77,5 @@ def test_visible_balances_follow_visibility(world, examples):
     balances_recompute(actor=None, as_of=date(2024, 6, 30))
     assert visible_balances(user=world.users.gestor1).count() == 1  # its own employer
     everyone = list(visible_balances(user=world.users.jefe))
-    assert len(everyone) == 8
-    assert everyone[0].employer.employer_number == "100000002"  # largest debt first
+    assert len(everyone) == 9
+    assert everyone[0].employer.employer_number == "100000002"  # largest overdue (exigible) debt first

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_json_equals_every_expected_statement(examples, number, as_of, path):
     got = json.loads(output)
     assert_statement_matches(got, load_expected(path))
     # exactly the SPEC §5 JSON: its keys in its order, the policy version that produced it
-    assert list(got) == ["employer_number", "as_of", "policy_version", "periods", "totals"]
+    assert list(got) == ["employer_number", "as_of", "policy_version", "periods", "totals", "agreements"]
     assert got["policy_version"] == "2024.1"
     assert output == json.dumps(got, ensure_ascii=False, indent=1) + "\n"
 
@@ -43,13 +44,10 @@ def test_day_month_year_dates_are_accepted(examples):
     assert run("100000004", "--as-of", "30/06/2024", "--format", "json") == iso
 
 
-def test_default_date_is_today(examples, monkeypatch):
-    from django.utils import timezone
-
-    from cobranza.ledger.management.commands import statement as command
-
-    monkeypatch.setattr(command.timezone, "localdate", lambda: timezone.datetime(2024, 6, 30).date())
+def test_default_date_is_the_business_date(examples, settings):
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 6, 30)
     assert json.loads(run("100000004", "--format", "json"))["as_of"] == "2024-06-30"
+    assert "al 30/06/2024" in run("100000004")
 
 
 def test_table_is_spanish_with_totals(examples):

@@ -7,10 +7,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from cobranza.cases.models import CaseFile
 from cobranza.employers.management.commands.seed import debts_in_arrears
 from cobranza.employers.models import Branch, Employer, ImportBatch
 from cobranza.employers.synthetic import generate_portfolio
-from cobranza.ledger.models import Declaration, Payment
+from cobranza.ledger.models import BalanceSnapshot, Declaration, Payment
 from cobranza.portfolio.models import Assignment
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -82,7 +83,15 @@ def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp
         assert collector.staff_profile.branch_id == employer.branch_id
     assert Assignment.objects.count() == len(debts)
 
-    assert "Patronos en mora:" in output
+    # In arrears means overdue (exigible): the debt weighed is the overdue balance, and only those
+    # employers get a case (one owing only what is not yet due would get none).
+    balances = {b.employer_id: b for b in BalanceSnapshot.objects.all()}
+    assert all(cents == int(balances[e.pk].overdue_outstanding * 100) > 0 for e, cents in debts)
+    with_case = set(CaseFile.objects.values_list("employer_id", flat=True))
+    assert with_case == {e.pk for e, _ in debts}
+    assert with_case == {pk for pk, b in balances.items() if b.overdue_outstanding > 0}
+
+    assert "Patronos en mora:" in output and "saldo exigible $" in output
     assert "gestor1" in output and "contraseña: demo" in output
 
 
@@ -118,3 +127,19 @@ def test_seed_refuses_bad_options():
     with pytest.raises(CommandError, match="--employers"):
         call_command("seed", employers=0, stdout=StringIO(), stderr=StringIO())
     assert not Employer.objects.exists()
+
+
+def test_only_overdue_debt_is_in_arrears_for_the_seed():
+    """At 05/06/2024 `mixed` owes 2024-04 (overdue: $105.00 + 1 % surcharge = $106.05) and 2024-05
+    (due in mid-June: not yet due); `current_only` owes only 2024-05. Only `mixed` is in arrears,
+    weighing its overdue $106.05, not its $211.05 total."""
+    from decimal import Decimal
+
+    from tests.factories import DeclarationFactory, EmployerFactory
+
+    mixed, current_only = EmployerFactory(), EmployerFactory()
+    for employer, periods in ((mixed, ("2024-04", "2024-05")), (current_only, ("2024-05",))):
+        for period in periods:
+            DeclarationFactory(employer=employer, period=period, filed_on=date(2024, 5, 3))
+    assert debts_in_arrears(today=date(2024, 6, 5)) == [(mixed, 106_05)]
+    assert current_only.balance.current_outstanding == Decimal("105.00")

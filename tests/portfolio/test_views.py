@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from cobranza.cases.models import CaseFile
 from cobranza.common.models import AuditEvent
-from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
 from cobranza.portfolio.models import Assignment, Cover
-from tests.factories import EmployerFactory
+from tests.factories import EmployerFactory, make_balance_snapshot
 from tests.roles import ALL_ROLES, HEADS
 
 pytestmark = pytest.mark.django_db
@@ -25,22 +24,8 @@ def collector_of(employer) -> str | None:
     return row.collector.username if row else None
 
 
-def snapshot(employer, outstanding):
-    return BalanceSnapshot.objects.create(
-        employer=employer,
-        as_of=timezone.localdate(),
-        policy_version=PolicyVersion.objects.first(),
-        contribution_outstanding=outstanding,
-        surcharge_outstanding=0,
-        fine_outstanding=0,
-        interest_outstanding=0,
-        outstanding=outstanding,
-        credit=0,
-        overdue_periods=2,
-        months_in_arrears=4,
-        oldest_unpaid_period="2024-01",
-        computed_at=timezone.now(),
-    )
+def snapshot(employer, overdue, current="0.00"):
+    return make_balance_snapshot(employer, overdue=overdue, current=current, months=4)
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -184,3 +169,41 @@ def test_unassigned_in_arrears_are_balanced_and_get_cases(client, world):
     # nothing left to assign: running it again changes nothing
     client.post(reverse("portfolio:distribute"), {"reason": "Asignación mensual"})
     assert CaseFile.objects.count() == 4
+
+
+def test_debt_not_yet_due_is_not_arrears_and_weighs_nothing_on_the_workload(client, world):
+    """Workload is the overdue (exigible) balance only (SPEC §5, §7).
+
+    gestor1 carries `own`: $100.00 overdue + $20,000.00 not yet due → load $100.00 (was $20,100.00).
+    gestor2 carries `colleague`: $900.00 overdue → load $900.00.
+    Unassigned: `big_current` owes $8,000.00, all not yet due → not in arrears, not proposed;
+    `small` owes $50.00 overdue → proposed to gestor1, the lighter load by overdue debt: share of
+    debt plus share of employers after taking it, 150/1,050 + 2/3 = 0.81 against 950/1,050 + 2/3 =
+    1.57 (counting the not-yet-due debt, gestor1 would weigh 20,150/21,050 + 2/3 and lose it).
+    """
+    snapshot(world.own, "100.00", current="20000.00")
+    snapshot(world.colleague, "900.00")
+    big_current = EmployerFactory(branch=world.branches.ss, legal_name="Solo Corriente S.A.")
+    snapshot(big_current, "0.00", current="8000.00")
+    small = EmployerFactory(branch=world.branches.ss, legal_name="Mora Chica S.A.")
+    snapshot(small, "50.00")
+    client.force_login(world.users.jefe_sucursal)
+
+    index = client.get(reverse("portfolio:index"))
+    loads = {c.username: load for c, load in index.context["collectors"]}
+    assert (loads["gestor1"].overdue, loads["gestor1"].current) == (Decimal("100.00"), Decimal("20000.00"))
+    assert loads["gestor2"].overdue == Decimal("900.00")
+    content = index.content.decode()
+    assert "Exigible de la cartera" in content and "Corriente de la cartera" in content
+    assert "$20,000.00" in content
+
+    preview = client.get(reverse("portfolio:unassigned"))
+    plans = list(preview.context["plans"])
+    assert [(e, c.username, d) for plan in plans for e, c, d in plan.pairs] == [
+        (small, "gestor1", Decimal("50.00"))
+    ]
+    assert "Solo Corriente S.A." not in preview.content.decode()
+    client.post(reverse("portfolio:distribute"), {"reason": "Asignación mensual"})
+    assert collector_of(small) == "gestor1" and collector_of(big_current) is None
+    assert not CaseFile.objects.filter(employer=big_current).exists()
+    assert CaseFile.objects.get(employer=small).opening_debt == Decimal("50.00")

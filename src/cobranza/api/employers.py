@@ -1,18 +1,35 @@
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from cobranza.employers import selectors
 from cobranza.employers.models import Employer
+from cobranza.ledger.models import BalanceSnapshot
 
 router = Router(tags=["patronos"])
 
 PAGE_SIZE = 50
 
 
+def _balance(obj: Employer) -> BalanceSnapshot | None:
+    try:
+        return obj.balance
+    except Employer.balance.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+
+
+def _money(obj: Employer, field: str) -> str | None:
+    snapshot = _balance(obj)
+    return None if snapshot is None else f"{getattr(snapshot, field):.2f}"
+
+
 class EmployerOut(Schema):
+    """An employer and its balance from the last recompute (null before the first one): `outstanding`
+    = `overdue_outstanding` (exigible: periods past their due date, what "in arrears" means) +
+    `current_outstanding` (not yet due). Money as strings with two decimals, like the statement."""
+
     employer_number: str
     nit: str
     legal_name: str
@@ -25,6 +42,27 @@ class EmployerOut(Schema):
     legal_representative: str
     status: str
     registered_on: date | None
+    balance_as_of: date | None = Field(None, description="Fecha del último cálculo de saldos.")
+    outstanding: str | None = Field(None, description="Saldo pendiente total.")
+    overdue_outstanding: str | None = Field(None, description="Saldo exigible (períodos vencidos).")
+    current_outstanding: str | None = Field(None, description="Saldo corriente (no vencido).")
+
+    @staticmethod
+    def resolve_balance_as_of(obj: Employer) -> date | None:
+        snapshot = _balance(obj)
+        return snapshot.as_of if snapshot is not None else None
+
+    @staticmethod
+    def resolve_outstanding(obj: Employer) -> str | None:
+        return _money(obj, "outstanding")
+
+    @staticmethod
+    def resolve_overdue_outstanding(obj: Employer) -> str | None:
+        return _money(obj, "overdue_outstanding")
+
+    @staticmethod
+    def resolve_current_outstanding(obj: Employer) -> str | None:
+        return _money(obj, "current_outstanding")
 
     @staticmethod
     def resolve_sector(obj: Employer) -> str | None:

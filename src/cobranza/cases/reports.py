@@ -1,4 +1,5 @@
-"""The head's results report: cases per collector and state, actions per collector and outcome,
+"""The head's results report: each collector's portfolio with its overdue (exigible) and current
+(not yet due) balances shown apart, cases per collector and state, actions per collector and outcome,
 promises kept and broken, and amounts recovered per collector and month (payments made after the
 case opened). Everything through the head's visibility; a fixed number of queries."""
 
@@ -10,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from cobranza.cases.models import CaseFile, CaseState, CollectionAction, PaymentPromise, PromiseStatus
@@ -18,6 +19,18 @@ from cobranza.employers.selectors import visible_employers
 from cobranza.portfolio.models import Assignment
 
 UNASSIGNED = "(sin gestor)"
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """A collector's portfolio from the balance snapshots: employers with a balance, those in
+    arrears (something overdue), the overdue (exigible) and the current (not yet due) balance."""
+
+    collector: str
+    employers: int
+    in_arrears: int
+    overdue: Decimal
+    current: Decimal
 
 
 @dataclass
@@ -32,6 +45,8 @@ class ResultsReport:
     promises: dict[str, dict[str, int]] = field(default_factory=dict)  # collector -> status -> n
     months: list[str] = field(default_factory=list)
     recovered: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # collector -> YYYY-MM -> $
+    portfolio: list[PortfolioRow] = field(default_factory=list)
+    balances_as_of: date | None = None  # the latest snapshot date behind `portfolio`
 
     def case_rows(self) -> list[tuple[str, list[int], int]]:
         return [
@@ -76,6 +91,17 @@ class ResultsReport:
     @property
     def total_recovered(self) -> Decimal:
         return sum((sum(v.values(), Decimal("0")) for v in self.recovered.values()), Decimal("0"))
+
+    @property
+    def portfolio_total(self) -> PortfolioRow:
+        rows = self.portfolio
+        return PortfolioRow(
+            "Total",
+            sum(r.employers for r in rows),
+            sum(r.in_arrears for r in rows),
+            sum((r.overdue for r in rows), Decimal("0")),
+            sum((r.current for r in rows), Decimal("0")),
+        )
 
 
 def _months(date_from: date, date_to: date) -> list[str]:
@@ -165,7 +191,46 @@ def results_report(
                 report.recovered.setdefault(name, defaultdict(lambda: Decimal("0")))[month] += amount
                 break
     report.collectors = sorted(names, key=lambda n: (n == UNASSIGNED, n))
+    report.portfolio, report.balances_as_of = _portfolio(employers)
     return report
+
+
+def _portfolio(employers) -> tuple[list[PortfolioRow], date | None]:  # type: ignore[no-untyped-def]
+    """Each current collector's employers with a balance, from the snapshots (one query): the overdue
+    (exigible) and the current (not yet due) balances apart, "in arrears" meaning overdue only."""
+    from cobranza.ledger.models import BalanceSnapshot
+
+    collector = Subquery(
+        Assignment.objects.filter(employer=OuterRef("employer"), end__isnull=True).values(
+            "collector__username"
+        )[:1]
+    )
+    rows = list(
+        BalanceSnapshot.objects.filter(employer__in=employers)
+        .filter(Q(overdue_outstanding__gt=0) | Q(current_outstanding__gt=0))
+        .annotate(collector_name=collector)
+        .values("collector_name")
+        .annotate(
+            n=Count("pk"),
+            in_arrears=Count("pk", filter=Q(overdue_outstanding__gt=0)),
+            overdue=Sum("overdue_outstanding"),
+            current=Sum("current_outstanding"),
+            as_of=Max("as_of"),
+        )
+    )
+    portfolio = [
+        PortfolioRow(
+            r["collector_name"] or UNASSIGNED,
+            r["n"],
+            r["in_arrears"],
+            r["overdue"] or Decimal("0"),
+            r["current"] or Decimal("0"),
+        )
+        for r in rows
+    ]
+    portfolio.sort(key=lambda r: (r.collector == UNASSIGNED, r.collector))
+    as_of = max((r["as_of"] for r in rows if r["as_of"] is not None), default=None)
+    return portfolio, as_of
 
 
 PROMISE_LABELS = dict(PromiseStatus.choices)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cobranza.cases.reports import ResultsReport, results_report
 from cobranza.cases.views import is_head
 from cobranza.common import roles
-from cobranza.common.dates import parse_user_date
+from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Branch
 from cobranza.portfolio.selectors import branch_of
@@ -24,7 +24,7 @@ from cobranza.portfolio.selectors import branch_of
 def _report(request: HttpRequest) -> tuple[ResultsReport, dict]:
     if not is_head(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = business_date()
     error = ""
     try:
         date_from = (
@@ -120,6 +120,21 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     for row in ws.iter_rows(min_row=4, min_col=2):
         for cell in row:
             cell.number_format = money
+    ws = wb.create_sheet()
+    sheet(
+        ws,
+        "Cartera",
+        ["Gestor", "Patronos con saldo", "En mora", "Saldo exigible", "Saldo corriente (no vencido)"],
+        [
+            [r.collector, r.employers, r.in_arrears, r.overdue, r.current]
+            for r in [*report.portfolio, report.portfolio_total]
+        ],
+    )
+    for row in ws.iter_rows(min_row=4, min_col=4):
+        for cell in row:
+            cell.number_format = money
+    if report.balances_as_of:
+        ws.append([f"Saldos calculados al {report.balances_as_of:%d/%m/%Y}"])
     out = BytesIO()
     wb.save(out)
     response = HttpResponse(

@@ -52,7 +52,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def letter_batch_new(request: HttpRequest) -> HttpResponse:
-    """Choose employers (those with debt the user sees, largest first) and the letter."""
+    """Choose employers (those in arrears the user sees, largest overdue debt first) and the letter."""
     from cobranza.ledger.selectors import visible_balances
 
     if not can_work_cases(request.user):
@@ -71,7 +71,7 @@ def letter_batch_new(request: HttpRequest) -> HttpResponse:
             return redirect("cases:letter_batch_new")
         return redirect("cases:letter_batch", pk=batch.pk)
     search = request.GET.get("q", "").strip()[:100]
-    balances = visible_balances(user=request.user).filter(outstanding__gt=0)
+    balances = visible_balances(user=request.user).filter(overdue_outstanding__gt=0)
     if search:
         balances = balances.filter(employer__employer_number__startswith=search) | balances.filter(
             employer__legal_name__icontains=search

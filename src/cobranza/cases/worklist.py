@@ -1,7 +1,9 @@
 """The collector's worklist: what to work today, ranked by a transparent priority score.
 
 Rows are the employers of the collector's portfolio (and of the colleagues it covers) that have an
-active case or a debt in the balance snapshot. The score adds five visible parts; each row shows
+active case or a debt in arrears in the balance snapshot. "Debt" here is the overdue (exigible) balance
+only: what is not yet due neither puts an employer on the list nor adds points (SPEC §5); the row
+shows the current (not yet due) balance beside it. The score adds five visible parts; each row shows
 them, and the page explains the rules (SPEC §7: debt, age, payment history, promises, limitation).
 A page costs a fixed number of queries whatever the portfolio size (see the tests).
 """
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from cobranza.cases.models import CaseFile, CaseState, PromiseStatus, ReviewStatus
 from cobranza.cases.services.actions import promise_grace_days
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer, normalize_search
 from cobranza.engine.calendar import add_months, due_date
@@ -32,7 +35,11 @@ CONTACT_DAYS_STEP, CONTACT_MAX = 3, 15  # one point per 3 days without contact, 
 LIMITATION_NEAR, LIMITATION_SOON = 25, 10  # inside the policy's alert window / inside a year
 
 SCORE_RULES = (
-    ("Deuda", f"1 punto por cada ${DEBT_STEP:,.0f} adeudados, máximo {DEBT_MAX}."),
+    (
+        "Deuda exigible",
+        f"1 punto por cada ${DEBT_STEP:,.0f} de deuda vencida (exigible), máximo {DEBT_MAX}; "
+        "lo corriente (aún no vencido) no suma.",
+    ),
     (
         "Meses en mora",
         f"{MONTH_POINTS} puntos por mes de atraso del período más atrasado, máximo {MONTHS_MAX}.",
@@ -64,13 +71,15 @@ class ScorePart:
     label: str
     value: str
     points: int
+    note: str = ""  # shown under the value, adds nothing (e.g. the current balance beside the overdue)
 
 
 @dataclass
 class WorkItem:
     employer: Employer
     case: CaseFile | None
-    outstanding: Decimal | None
+    overdue: Decimal | None  # saldo exigible; None: not computed yet
+    current: Decimal | None  # saldo corriente (no vencido)
     months_in_arrears: int
     limitation_on: date | None
     broken_promises: int
@@ -101,7 +110,7 @@ def worklist(
     """The collector's work items, highest score first (ties: employer number)."""
     from cobranza.ledger.selectors import policy_for
 
-    today = today or timezone.localdate()
+    today = today or business_date()
     try:
         policy = policy_for(today)
     except ApplicationError:
@@ -131,9 +140,10 @@ def worklist(
     for employer in employers:
         case = cases.get(employer.pk)
         snapshot = _snapshot(employer)
-        # Before the first balance recompute, the debt computed when the case opened.
-        outstanding = snapshot.outstanding if snapshot else (case.opening_debt if case else None)
-        if case is None and not (outstanding and outstanding > 0 and snapshot.overdue_periods > 0):
+        # Before the first balance recompute, the debt in arrears computed when the case opened.
+        overdue = snapshot.overdue_outstanding if snapshot else (case.opening_debt if case else None)
+        current = snapshot.current_outstanding if snapshot else None
+        if case is None and not (overdue and overdue > 0):
             continue
         months = snapshot.months_in_arrears if snapshot else 0
         limitation_on = None
@@ -142,13 +152,15 @@ def worklist(
                 due_date(snapshot.oldest_unpaid_period, policy), 12 * policy.limitation_years
             )
         if case is not None and case.last_contact_at is not None:
-            days = (today - timezone.localtime(case.last_contact_at).date()).days
+            # max: with a business date in the past, a contact stamped in real time is "today".
+            days = max(0, (today - timezone.localtime(case.last_contact_at).date()).days)
         else:
             days = None
         item = WorkItem(
             employer=employer,
             case=case,
-            outstanding=outstanding,
+            overdue=overdue,
+            current=current,
             months_in_arrears=months,
             limitation_on=limitation_on,
             broken_promises=case.broken if case else 0,
@@ -169,7 +181,7 @@ def worklist(
 def _score_parts(item: WorkItem, today: date, alert_days: int) -> list[ScorePart]:
     from cobranza.common.templatetags.cobranza import format_money
 
-    debt_points = min(DEBT_MAX, int((item.outstanding or 0) // DEBT_STEP))
+    debt_points = min(DEBT_MAX, int((item.overdue or 0) // DEBT_STEP))
     months_points = min(MONTHS_MAX, MONTH_POINTS * item.months_in_arrears)
     broken_points = min(BROKEN_MAX, BROKEN_POINTS * item.broken_promises)
     if item.days_without_contact is None:
@@ -189,9 +201,10 @@ def _score_parts(item: WorkItem, today: date, alert_days: int) -> list[ScorePart
             limitation_text += " (vencida)"
     return [
         ScorePart(
-            "Deuda",
-            format_money(item.outstanding) if item.outstanding is not None else "sin calcular",
+            "Deuda exigible",
+            format_money(item.overdue) if item.overdue is not None else "sin calcular",
             debt_points,
+            note=f"corriente {format_money(item.current)}" if item.current else "",
         ),
         ScorePart("Meses en mora", str(item.months_in_arrears), months_points),
         ScorePart("Promesas incumplidas", str(item.broken_promises), broken_points),

@@ -116,5 +116,15 @@ class EmployerAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "filename", "rows", "created", "updated", "skipped", "created_by")
+    list_display = (
+        "created_at",
+        "kind",
+        "filename",
+        "rows",
+        "created",
+        "updated",
+        "corrected",
+        "skipped",
+        "created_by",
+    )
     list_filter = ("kind",)

@@ -120,7 +120,8 @@ class ImportKind(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One import of one file: who, when, how many rows created, replaced or skipped."""
+    """One import of one file: who, when, how many rows created, updated (employers), corrected
+    (declarations: a new version of a stored one) or skipped."""
 
     kind = models.CharField("tipo", max_length=20, choices=ImportKind.choices)
     filename = models.CharField("archivo", max_length=255)
@@ -130,7 +131,8 @@ class ImportBatch(models.Model):
     )
     rows = models.PositiveIntegerField("filas", default=0)
     created = models.PositiveIntegerField("nuevas", default=0)
-    updated = models.PositiveIntegerField("reemplazadas", default=0)
+    updated = models.PositiveIntegerField("actualizadas", default=0)
+    corrected = models.PositiveIntegerField("correcciones", default=0)
     skipped = models.PositiveIntegerField("omitidas (idénticas)", default=0)
 
     class Meta:

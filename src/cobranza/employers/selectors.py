@@ -33,7 +33,12 @@ def visible_employers(*, user: User | AnonymousUser) -> QuerySet[Employer]:
 
 ORDERINGS = {
     "numero": ("employer_number",),
-    "deuda": (F("balance__outstanding").desc(nulls_last=True), "employer_number"),
+    # Debt means the overdue (exigible) balance; the not-yet-due part only breaks ties (SPEC §5).
+    "deuda": (
+        F("balance__overdue_outstanding").desc(nulls_last=True),
+        F("balance__outstanding").desc(nulls_last=True),
+        "employer_number",
+    ),
     "mora": (F("balance__months_in_arrears").desc(nulls_last=True), "employer_number"),
 }
 
@@ -49,7 +54,8 @@ def employer_list(
     """Search by employer number, NIT (with or without dashes) or name, accent- and case-insensitive.
 
     Each row carries its balance snapshot (`employer.balance`, from the last recompute);
-    `in_arrears` keeps the employers with overdue periods; `order` is numero, deuda or mora.
+    `in_arrears` keeps the employers with an overdue (exigible) balance; `order` is numero, deuda
+    (largest overdue balance first) or mora.
     """
     qs = visible_employers(user=user).select_related("branch", "sector", "balance")
     term = (search or "").strip()
@@ -68,7 +74,7 @@ def employer_list(
     if branch_id:
         qs = qs.filter(branch_id=branch_id)
     if in_arrears:
-        qs = qs.filter(balance__overdue_periods__gt=0)
+        qs = qs.filter(balance__overdue_outstanding__gt=0)
     return qs.order_by(*ORDERINGS.get(order, ORDERINGS["numero"]))
 
 

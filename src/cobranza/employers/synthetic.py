@@ -709,15 +709,15 @@ def generate_portfolio(
 ) -> SyntheticSummary:
     """Write employers.csv, declarations.csv and payments.csv into `folder` (created if missing).
 
-    Declarations cover the `years` × 12 months up to the month before `today` (default: today in the
-    project's time zone); nothing is dated after `today`.
+    Declarations cover the `years` × 12 months up to the month before `today` (default: the business
+    date, `cobranza.common.dates.business_date`); nothing is dated after `today`.
     """
     if employers < 1 or years < 1:
         raise ValueError("employers and years must be at least 1")
     if today is None:
-        from django.utils import timezone
+        from cobranza.common.dates import business_date
 
-        today = timezone.localdate()
+        today = business_date()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     generator = _Generator(seed=seed, years=years, today=today)

@@ -5,8 +5,7 @@ from django.shortcuts import render
 
 from cobranza.employers import selectors
 from cobranza.employers.models import Branch, Employer
-from cobranza.ledger.selectors import statement_for_employer
-from cobranza.ledger.views import as_of_from, statement_section_context
+from cobranza.ledger.views import statement_page_context
 
 PAGE_SIZE = 25
 
@@ -45,10 +44,8 @@ def employer_detail(request: HttpRequest, employer_number: str) -> HttpResponse:
         employer = selectors.employer_detail(user=request.user, employer_number=employer_number)
     except Employer.DoesNotExist:
         raise Http404("Patrono no encontrado") from None
-    as_of, as_of_error = as_of_from(request)
     context = {
-        **statement_section_context(statement_for_employer(employer, as_of)),
-        "as_of_error": as_of_error,
+        **statement_page_context(request, employer),
         "employer": employer,
         "collector": selectors.current_collector(employer),
         "assignments": list(employer.assignments.all()),

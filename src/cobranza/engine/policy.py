@@ -45,6 +45,7 @@ _LABELS: dict[str, str] = {
     "interest_annual_rate": "tasa anual de interés moratorio",
     "allocation_order": "orden de imputación de pagos",
     "agreement_min_down_payment_rate": "prima mínima de convenio",
+    "agreement_down_payment_worker_share": "prima mínima con el 100 % de la cuota laboral pendiente",
     "agreement_term_bands": "cuotas máximas por monto de deuda",
     "agreement_rate_bands": "interés mensual por número de cuotas",
     "agreement_allowed_terms": "plazos ofrecidos (cuotas)",
@@ -105,6 +106,9 @@ class Policy:
     allocation_order: tuple[str, ...] = COMPONENTS
     # payment agreements
     agreement_min_down_payment_rate: Decimal = Decimal("0.20")
+    #: SPEC §4: when on, the minimum down payment is 100 % of the outstanding worker share plus
+    #: ``agreement_min_down_payment_rate`` of the rest (rounded up to the cent); off by default.
+    agreement_down_payment_worker_share: bool = False
     agreement_term_bands: tuple[TermBand, ...] = ((100000, 6), (1000000, 12), (5000000, 24), (None, 48))
     agreement_rate_bands: tuple[RateBand, ...] = (
         (12, Decimal("0.0126")),
@@ -234,7 +238,7 @@ _INT_FIELDS = {
     "limitation_years",
     "limitation_alert_days",
 }
-_BOOL_FIELDS = {"fine_enabled", "interest_enabled"}
+_BOOL_FIELDS = {"fine_enabled", "interest_enabled", "agreement_down_payment_worker_share"}
 _DATE_FIELDS = {"effective_from"}
 _OPTIONAL_DATE_FIELDS: set[str] = set()
 #: Keys of the first versions' stored form, when the amnesty was a switch of the version. A disabled
@@ -410,7 +414,7 @@ def _validate(p: Policy) -> None:
     for d in p.extra_closed_days:
         _check_date("extra_closed_days", d)
     _check_int("surcharge_max_months", p.surcharge_max_months, 0, 1200)
-    for name in ("fine_enabled", "interest_enabled"):
+    for name in ("fine_enabled", "interest_enabled", "agreement_down_payment_worker_share"):
         _check_bool(name, getattr(p, name))
     order = p.allocation_order
     if (
@@ -443,4 +447,3 @@ def _validate(p: Policy) -> None:
     _check_int("referral_days", p.referral_days, 0, 3650)
     _check_int("limitation_years", p.limitation_years, 1, 100)
     _check_int("limitation_alert_days", p.limitation_alert_days, 0, 3650)
-

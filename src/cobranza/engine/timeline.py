@@ -33,11 +33,11 @@ the agreements through the statement's ``waivers``). Every amnesty ever granted 
 from __future__ import annotations
 
 import math
-from itertools import accumulate
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from cobranza.engine.calendar import add_months, due_date, parse_period

@@ -24,6 +24,8 @@ COMPONENT_COLUMNS = (
     ("fine", "Multa"),
     ("interest", "Interés"),
 )
+#: After the contribution's columns: the worker share inside it and its unpaid part (SPEC §5).
+WORKER_SHARE_COLUMNS = ["Cuota laboral", "Cuota laboral no enterada"]
 
 
 def statement_context(statement: Statement, employer: Employer) -> dict:
@@ -64,8 +66,10 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
     ws.append(["Generado", timezone.localtime().replace(tzinfo=None)])
     ws.append([])
     header = ["Período", "Vencimiento", "Meses de atraso", "Estado"]
-    for _, label in COMPONENT_COLUMNS:
+    for key, label in COMPONENT_COLUMNS:
         header += [label, f"{label} pagado", f"{label} pendiente"]
+        if key == "contribution":
+            header += WORKER_SHARE_COLUMNS
     header.append("Total pendiente")
     ws.append(header)
     header_row = ws.max_row
@@ -82,17 +86,34 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
                 cents_to_decimal(getattr(ln, f"{key}_paid_cents")),
                 cents_to_decimal(getattr(ln, f"{key}_outstanding_cents")),
             ]
+            if key == "contribution":
+                row += [
+                    cents_to_decimal(ln.worker_share_cents),
+                    cents_to_decimal(ln.worker_share_outstanding_cents),
+                ]
         row.append(cents_to_decimal(ln.outstanding_cents))
         ws.append(row)
     t = statement.totals
     totals: list = ["Totales", None, None, None]
     for key, _ in COMPONENT_COLUMNS:
         totals += [None, None, cents_to_decimal(getattr(t, f"{key}_outstanding_cents"))]
+        if key == "contribution":
+            totals += [None, cents_to_decimal(t.worker_share_outstanding_cents)]
     totals.append(cents_to_decimal(t.outstanding_cents))
     ws.append(totals)
     for cell in ws[ws.max_row]:
         cell.font = bold
-    ws.append(["Saldo a favor", cents_to_decimal(t.credit_cents)])
+    ws.append([])
+    for label, cents in (
+        ("Saldo exigible", t.overdue_cents),
+        ("Saldo corriente (no vencido)", t.current_cents),
+        ("Cuota laboral retenida no enterada", t.worker_share_outstanding_cents),
+        ("Saldo a favor", t.credit_cents),
+    ):
+        # The label over the first three (narrow) columns, the amount in the fourth.
+        ws.append([label, None, None, cents_to_decimal(cents)])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
+        ws.cell(row=ws.max_row, column=4).font = bold
     money_format = '"$"#,##0.00'
     for row in ws.iter_rows(min_row=header_row + 1):
         for cell in row:

@@ -1,16 +1,22 @@
 """Declarations (planillas) and payments: the facts every balance is computed from; the policy
-versions that turn them into balances; and the balance snapshots the recompute writes."""
+versions and the amnesties that turn them into balances; and the balance snapshots the recompute
+writes."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from cobranza.common.dates import check_date_range
+from cobranza.common.errors import ApplicationError
 from cobranza.common.models import TimeStampedModel
 from cobranza.employers.models import Employer, ImportBatch
-from cobranza.engine.policy import Policy, PolicyError
+from cobranza.engine.policy import Policy
+from cobranza.engine.timeline import WAIVABLE, AmnestyError, check_amnesties
+from cobranza.engine.timeline import Amnesty as EngineAmnesty
+from cobranza.ledger.policy_checks import AMNESTY_FIELDS, amnesty_problems, policy_parameter_problems
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -21,6 +27,19 @@ class DeclarationOrigin(models.TextChoices):
 
 
 class Declaration(TimeStampedModel):
+    """An employer's payroll declaration (planilla) of one period: one row per employer and period.
+
+    Every filing of the period is kept as a `DeclarationVersion` (1 = the first filing, then each
+    correction in the order received, SPEC §3). This row is the period's summary for readers:
+    `workers`, `salary_base` and the contributions are those of the **latest** version (the current
+    amounts); `filed_on` and `origin` are those of the **first** filing, which decide the fine
+    (a correction never makes an on-time period late, SPEC §5); `latest_version` is the number of
+    the latest version (1: never corrected), so readers need the versions only of the few corrected
+    declarations. The statement engine takes the first filing plus the corrections
+    (`selectors.declarations_in`): a statement as of a date before a correction keeps the amounts
+    of its date. Written only by the declarations import (`employers.imports.declarations`).
+    """
+
     employer = models.ForeignKey(Employer, related_name="declarations", on_delete=models.PROTECT)
     period = models.CharField("periodo", max_length=7)
     workers = models.PositiveIntegerField("trabajadores")
@@ -29,6 +48,9 @@ class Declaration(TimeStampedModel):
     worker_contribution = models.DecimalField("cotización laboral", **MONEY)
     filed_on = models.DateField("fecha de presentación", null=True, blank=True)
     origin = models.CharField("origen", max_length=10, choices=DeclarationOrigin.choices)
+    latest_version = models.PositiveSmallIntegerField(
+        "última versión", default=1, help_text="1: la primera presentación, sin correcciones."
+    )
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
 
     AUDITED_FIELDS = (
@@ -62,6 +84,78 @@ class Declaration(TimeStampedModel):
         return self.employer_contribution + self.worker_contribution
 
 
+class DeclarationVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise ApplicationError("Las versiones de una planilla no se pueden modificar.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise ApplicationError("Las versiones de una planilla no se pueden eliminar.")
+
+
+class DeclarationVersion(models.Model):
+    """One filing of a declaration as received (SPEC §3): number 1 is the first filing, each later
+    number a correction, in the order received. Never edited or deleted.
+
+    `filed_on` is the filing date the file gave (empty for a de-oficio payroll without one);
+    `recorded_on` is the date the institute recorded it here (the import's date). A correction is in
+    force from its **effective date**, `filed_on` or else `recorded_on`: a statement of an earlier
+    date keeps the amounts in force then.
+    """
+
+    declaration = models.ForeignKey(
+        Declaration, verbose_name="planilla", related_name="versions", on_delete=models.PROTECT
+    )
+    number = models.PositiveSmallIntegerField("versión", help_text="1: la primera presentación.")
+    workers = models.PositiveIntegerField("trabajadores")
+    salary_base = models.DecimalField("salario afecto", **MONEY)
+    employer_contribution = models.DecimalField("cotización patronal", **MONEY)
+    worker_contribution = models.DecimalField("cotización laboral", **MONEY)
+    filed_on = models.DateField("fecha de presentación", null=True, blank=True)
+    origin = models.CharField("origen", max_length=10, choices=DeclarationOrigin.choices)
+    recorded_on = models.DateField("fecha de registro", help_text="Fecha en que el instituto la registró.")
+    import_batch = models.ForeignKey(
+        ImportBatch, verbose_name="importación", null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField("creada", auto_now_add=True)
+
+    objects = DeclarationVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "versión de planilla"
+        verbose_name_plural = "versiones de planillas"
+        ordering = ["declaration", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "number"], name="declaration_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="declaration_version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(salary_base__gte=0)
+                & Q(employer_contribution__gte=0)
+                & Q(worker_contribution__gte=0),
+                name="declaration_version_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} v{self.number}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise ApplicationError("Las versiones de una planilla no se pueden modificar.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ApplicationError("Las versiones de una planilla no se pueden eliminar.")
+
+    @property
+    def contribution(self):  # type: ignore[no-untyped-def]
+        return self.employer_contribution + self.worker_contribution
+
+    @property
+    def effective_on(self):  # type: ignore[no-untyped-def]
+        """The date this version is in force from: its filing date, or the date it was recorded."""
+        return self.filed_on or self.recorded_on
+
+
 class Payment(TimeStampedModel):
     payment_id = models.CharField("id de pago", max_length=64, unique=True)
     employer = models.ForeignKey(Employer, related_name="payments", on_delete=models.PROTECT)
@@ -83,22 +177,77 @@ class Payment(TimeStampedModel):
         return self.payment_id
 
 
+class AgreementTerms(TimeStampedModel):
+    """What a signed payment agreement means to the statement (SPEC §6), owned by the ledger.
+
+    The agreements app writes it through ``ledger.services.agreement_terms_record`` when the down
+    payment is received and ``agreement_terms_lapse`` when it lapses; the statement and the recompute
+    read only this table (so the dependency runs one way: agreements → ledger). ``drafted_on`` is the
+    date the debt was fixed (the covered periods are frozen from it), ``installments`` the schedule
+    (``[{"number", "due_date", "principal", "interest"}]``, amounts as two-decimal strings),
+    ``waives`` the components an amnesty waived through the agreement. Never deleted: a lapsed
+    agreement keeps its row with ``lapsed_on`` and counts as if it had never existed from that date.
+    """
+
+    employer = models.ForeignKey(
+        Employer, related_name="agreement_terms", on_delete=models.PROTECT, verbose_name="patrono"
+    )
+    number = models.CharField("convenio", max_length=20, unique=True)
+    drafted_on = models.DateField("fecha de la deuda convenida")
+    signed_on = models.DateField("firmado el (prima recibida)")
+    lapsed_on = models.DateField("incumplido desde", null=True, blank=True)
+    periods = models.JSONField("períodos cubiertos", default=list)
+    down_payment = models.DecimalField("prima", **MONEY)
+    down_payment_payment_id = models.CharField("pago de la prima", max_length=64, blank=True)
+    installments = models.JSONField("cuotas", default=list)
+    waives = models.JSONField("componentes condonados por amnistía", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "términos de convenio"
+        verbose_name_plural = "términos de convenios"
+        ordering = ["employer", "drafted_on", "number"]
+        indexes = [models.Index(fields=["employer", "signed_on"], name="agreement_terms_employer_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(down_payment__gte=0), name="agreement_terms_down_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class PolicyVersion(TimeStampedModel):
     """One effective-dated version of the collection policy (SPEC §4).
 
-    `parameters` is the engine's storage form (`Policy.to_dict()`), validated through
-    `Policy.from_dict` in `clean()`; `version` and `effective_from` are the columns' values (they win
-    over the same keys inside `parameters`). Versions are never edited or deleted once saved: a
-    statement names the version that produced it, so a change of policy is a new version.
+    `parameters` is the engine's storage form (`Policy.to_dict()`), complete, validated through the
+    engine in `clean()` (every problem named, `policy_checks`); `version` and `effective_from` are
+    the columns' values (they win over the same keys inside `parameters`). A new version inherits
+    the parameters it does not give from the version in force before its date
+    (`services.policy_version_create`). Versions are never edited or deleted once saved: a statement
+    names the version that produced it, so a change of policy is a new version. Amnesties are not
+    parameters of a version: they are `Amnesty` records.
     """
 
-    version = models.CharField("versión", max_length=40, unique=True)
-    effective_from = models.DateField("vigente desde", unique=True)
+    version = models.CharField(
+        "versión",
+        max_length=40,
+        unique=True,
+        error_messages={"unique": "Ya existe una versión de la política con ese nombre."},
+    )
+    effective_from = models.DateField(
+        "vigente desde",
+        unique=True,
+        error_messages={"unique": "Ya hay una versión de la política vigente desde esa fecha."},
+    )
     parameters = models.JSONField(
         "parámetros",
         default=dict,
         blank=True,
-        help_text="Parámetros de la política en JSON; los que falten toman el valor por defecto (SPEC §4).",
+        help_text=(
+            "Parámetros de la política en JSON; al crear una versión, los que falten se heredan de la "
+            "versión vigente antes de su fecha."
+        ),
     )
     note = models.TextField("nota", blank=True, help_text="Motivo del cambio, acuerdo o fuente.")
     created_by = models.ForeignKey(
@@ -128,17 +277,138 @@ class PolicyVersion(TimeStampedModel):
         super().clean()
         if not isinstance(self.parameters, dict):
             raise ValidationError({"parameters": "Los parámetros deben ser un objeto JSON ({…})."})
+        errors: dict[str, list[str]] = {}
+        if self.effective_from:
+            try:
+                check_date_range(self.effective_from, field="vigente desde")
+            except ApplicationError as error:
+                errors["effective_from"] = [error.message]
         if not self.version or not self.effective_from:
+            if errors:
+                raise ValidationError(errors)
             return  # the field errors say what is missing
-        try:
-            policy = Policy.from_dict(self._policy_data())
-        except PolicyError as error:
-            raise ValidationError({"parameters": str(error)}) from None
-        self.parameters = policy.to_dict()  # stored normalized and complete
+        for name, message in policy_parameter_problems(self._policy_data()):
+            field = name if name in ("version", "effective_from") else "parameters"
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+        self.parameters = Policy.from_dict(self._policy_data()).to_dict()  # stored normalized, complete
 
     def as_policy(self) -> Policy:
         """The engine's policy object (validated)."""
         return Policy.from_dict(self._policy_data())
+
+
+def all_waivable() -> list[str]:
+    """Default of `Amnesty.waives`: surcharge, fine and interest."""
+    return list(WAIVABLE)
+
+
+class Amnesty(TimeStampedModel):
+    """An amnesty granted by the institute (SPEC §4): a window, a scope, the components it waives.
+
+    A record of its own, never a parameter of a policy version, so that no later version can erase
+    it: every amnesty ever granted stays applied (statements and the recompute read them all
+    through `selectors.policy_timeline`). Scope: periods whose contribution becomes fully paid by a
+    payment inside the window (`paid_in_full`, waived from that payment on) and/or periods covered
+    by a payment agreement signed inside it (`agreements`). Validated by the engine
+    (`engine.timeline.Amnesty`) in `clean()`, together with every other amnesty
+    (`check_amnesties`: overlapping windows must have the same terms). Never edited or deleted
+    once saved: `services.amnesty_create` adds them; the admin adds and shows only.
+    """
+
+    name = models.CharField(
+        "nombre",
+        max_length=120,
+        unique=True,
+        error_messages={"unique": "Ya existe una amnistía con ese nombre."},
+    )
+    start = models.DateField("desde", help_text="Primer día de la ventana.")
+    end = models.DateField("hasta", help_text="Último día de la ventana (inclusive).")
+    paid_in_full = models.BooleanField(
+        "pago total en la ventana",
+        default=True,
+        help_text="Períodos cuya cotización queda pagada por completo con un pago dentro de la ventana.",
+    )
+    agreements = models.BooleanField(
+        "convenios firmados en la ventana",
+        default=False,
+        help_text="Períodos cubiertos por un convenio de pago firmado dentro de la ventana.",
+    )
+    waives = models.JSONField(
+        "componentes condonados",
+        default=all_waivable,
+        help_text='Lista de componentes: "surcharge" (recargo), "fine" (multa), "interest" (interés).',
+    )
+    note = models.TextField("nota", blank=True, help_text="Decreto, acuerdo o fuente.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="creada por",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "amnistía"
+        verbose_name_plural = "amnistías"
+        ordering = ["start", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="amnesty_window_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+    def _amnesty_data(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "start": self.start,
+            "end": self.end,
+            "paid_in_full": self.paid_in_full,
+            "agreements": self.agreements,
+            "waives": self.waives,
+        }
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.name or not self.start or not self.end:
+            return  # the field errors say what is missing
+        errors: dict[str, list[str]] = {}
+        for name, message in amnesty_problems(self._amnesty_data()):
+            errors.setdefault(name if name in AMNESTY_FIELDS else "__all__", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+        mine = self.as_amnesty()
+        problems = Amnesty.overlap_problems(mine, exclude_pk=self.pk)
+        if problems:
+            raise ValidationError({"start": problems})
+        self.waives = mine.to_dict()["waives"]  # stored normalized (engine order, no repeats)
+
+    def as_amnesty(self) -> EngineAmnesty:
+        """The engine's amnesty record (validated)."""
+        return EngineAmnesty.from_dict(self._amnesty_data())
+
+    @classmethod
+    def overlap_problems(cls, amnesty: EngineAmnesty, *, exclude_pk: int | None = None) -> list[str]:
+        """One Spanish message per amnesty already granted whose window overlaps `amnesty`'s with
+        other terms (`check_amnesties`); the same name is the unique constraint's business."""
+        others = cls.objects.exclude(name=amnesty.name).filter(start__lte=amnesty.end, end__gte=amnesty.start)
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        problems = []
+        for other in others.order_by("start", "name"):
+            try:
+                check_amnesties([other.as_amnesty(), amnesty])
+            except AmnestyError:
+                problems.append(
+                    f"La ventana de la amnistía «{amnesty.name}» ({amnesty.start:%d/%m/%Y}–{amnesty.end:%d/%m/%Y}) "
+                    f"se superpone con la de «{other.name}» ({other.start:%d/%m/%Y}–{other.end:%d/%m/%Y}), "
+                    "que tiene otro alcance o condona otros componentes: dos amnistías vigentes a la vez "
+                    "deben tener los mismos términos."
+                )
+        return problems
 
 
 class BalanceSnapshot(models.Model):
@@ -147,6 +417,10 @@ class BalanceSnapshot(models.Model):
     Derived data: one row per employer, replaced in bulk on every recompute, read by lists,
     portfolios and reports so they need not compute statements. The statement itself is always
     computed live.
+
+    `outstanding` = `overdue_outstanding` (exigible: periods past their due date) +
+    `current_outstanding` (not yet due). "In arrears" (en mora) means overdue only: lists, worklists,
+    workload balancing and every criterion read `overdue_outstanding` (SPEC §5 "overdue vs current").
     """
 
     employer = models.OneToOneField(
@@ -161,6 +435,21 @@ class BalanceSnapshot(models.Model):
     fine_outstanding = models.DecimalField("multa pendiente", **MONEY)
     interest_outstanding = models.DecimalField("interés pendiente", **MONEY)
     outstanding = models.DecimalField("saldo pendiente", **MONEY)
+    overdue_outstanding = models.DecimalField(
+        "saldo exigible",
+        help_text="Lo pendiente de períodos cuyo vencimiento ya pasó: la mora (SPEC §5).",
+        **MONEY,
+    )
+    current_outstanding = models.DecimalField(
+        "saldo corriente (no vencido)",
+        help_text="Lo pendiente de períodos que aún no vencen; exigible + corriente = saldo pendiente.",
+        **MONEY,
+    )
+    worker_share_outstanding = models.DecimalField(
+        "cuota laboral retenida no enterada",
+        help_text="Cotización laboral declarada (retenida a los trabajadores) aún sin pagar.",
+        **MONEY,
+    )
     credit = models.DecimalField("saldo a favor", **MONEY)
     overdue_periods = models.PositiveIntegerField("períodos en mora")
     months_in_arrears = models.PositiveIntegerField("meses en mora")
@@ -171,9 +460,10 @@ class BalanceSnapshot(models.Model):
     class Meta:
         verbose_name = "saldo calculado"
         verbose_name_plural = "saldos calculados"
-        ordering = ["-outstanding"]
+        ordering = ["-overdue_outstanding", "-outstanding"]
         indexes = [
             models.Index(fields=["outstanding"], name="balance_outstanding_idx"),
+            models.Index(fields=["overdue_outstanding"], name="balance_overdue_idx"),
             models.Index(fields=["months_in_arrears"], name="balance_months_idx"),
         ]
         constraints = [
@@ -185,6 +475,12 @@ class BalanceSnapshot(models.Model):
                 & Q(outstanding__gte=0)
                 & Q(credit__gte=0),
                 name="balance_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue_outstanding__gte=0)
+                & Q(current_outstanding__gte=0)
+                & Q(worker_share_outstanding__gte=0),
+                name="balance_split_not_negative",
             ),
         ]
 

@@ -1,8 +1,15 @@
-"""What statement screens and documents show besides the engine's own figures: aging buckets, labels."""
+"""What statement screens and documents show besides the engine's own figures: aging buckets, labels;
+and the Spanish labels of policy parameters and amnesties (`cobranza policy list`, the admin)."""
 
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from cobranza.engine.money import to_cents
+from cobranza.engine.policy import _LABELS as _PARAMETER_LABELS  # the engine's Spanish names
 from cobranza.engine.statement import STATUS_ES, Statement
+from cobranza.ledger.models import DeclarationOrigin, DeclarationVersion
 
 # Aging of the outstanding debt by months late (the engine's "per month or fraction").
 AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -36,5 +43,91 @@ def aging(statement: Statement) -> list[AgingRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class VersionLine:
+    """One version of a corrected declaration, as the statement's drill-down shows it."""
+
+    number: int
+    label: str  # "primera presentación" or "corrección"
+    filed_on: date | None
+    recorded_on: date
+    origin_label: str
+    contribution_cents: int
+    worker_share_cents: int
+    in_force: bool  # the version the statement uses at its date
+    later: bool  # filed after the statement's date: not used by it
+
+    @property
+    def first(self) -> bool:
+        return self.number == 1
+
+    @property
+    def effective_on(self) -> date:
+        return self.filed_on or self.recorded_on
+
+
+def version_lines(versions: Sequence[DeclarationVersion], as_of: date) -> list[VersionLine]:
+    """The versions of one declaration (in number order) for people: which one is in force at
+    `as_of` follows the engine's rule (the last correction in filing order — effective date, then
+    number — filed, or recorded, on or before `as_of`; else the first filing), and the first filing
+    is marked as such."""
+    used = [(v.effective_on, v.number) for v in versions if v.number > 1 and v.effective_on <= as_of]
+    in_force = max(used)[1] if used else 1
+    return [
+        VersionLine(
+            number=v.number,
+            label="primera presentación" if v.number == 1 else "corrección",
+            filed_on=v.filed_on,
+            recorded_on=v.recorded_on,
+            origin_label=str(DeclarationOrigin(v.origin).label),
+            contribution_cents=to_cents(v.employer_contribution) + to_cents(v.worker_contribution),
+            worker_share_cents=to_cents(v.worker_contribution),
+            in_force=v.number == in_force,
+            later=v.number > 1 and v.effective_on > as_of,
+        )
+        for v in versions
+    ]
+
+
 def status_label(status: str) -> str:
     return STATUS_ES.get(status, status).capitalize()
+
+
+# ------------------------------------------------------------------------------ policy and amnesties
+WAIVE_LABELS = {"surcharge": "recargo", "fine": "multa", "interest": "interés"}
+
+
+def spanish_list(items: list[str]) -> str:
+    """«a», «a y b», «a, b y c» («e» before a word that sounds /i/: «multa e interés»)."""
+    if len(items) < 2:
+        return "".join(items)
+    last = items[-1]
+    joiner = " e " if last.lower().startswith(("i", "hi")) and not last.lower().startswith("hie") else " y "
+    return ", ".join(items[:-1]) + joiner + last
+
+
+def amnesty_scope_label(*, paid_in_full: bool, agreements: bool) -> str:
+    parts = []
+    if paid_in_full:
+        parts.append("pago total en la ventana")
+    if agreements:
+        parts.append("convenios firmados en la ventana")
+    return spanish_list(parts) or "sin alcance"
+
+
+def amnesty_waives_label(waives: Iterable[str]) -> str:
+    chosen = set(waives)
+    return spanish_list([label for code, label in WAIVE_LABELS.items() if code in chosen])
+
+
+def parameter_label(name: str) -> str:
+    """The Spanish name of a policy parameter, with its key: «tasa de multa (fine_rate)»."""
+    label = _PARAMETER_LABELS.get(name)
+    return f"{label} ({name})" if label else name
+
+
+def parameter_value(value: object) -> str:
+    """A stored parameter as people read it: text without quotes, lists and null as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

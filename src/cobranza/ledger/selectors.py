@@ -1,7 +1,8 @@
 """Reads of the ledger: the policy in force, statements and balances, through the user's visibility.
 
 A statement is always computed live from the declarations and payments (two queries) under the
-policy version in force at its date; `BalanceSnapshot` rows (written by the recompute) serve lists.
+policy timeline (`policy_timeline`: every version and every amnesty; each figure takes the version
+in force when it arises, SPEC §4); `BalanceSnapshot` rows (written by the recompute) serve lists.
 """
 
 from __future__ import annotations
@@ -10,17 +11,34 @@ import threading
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import QuerySet
 
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
 from cobranza.employers.selectors import visible_employers
 from cobranza.engine.money import to_cents
-from cobranza.engine.policy import Policy
-from cobranza.engine.statement import DeclarationIn, PaymentIn, Statement, compute_statement
-from cobranza.ledger.models import BalanceSnapshot, Declaration, Payment, PolicyVersion
+from cobranza.engine.policy import Policy, PolicyError
+from cobranza.engine.statement import (
+    AgreementIn,
+    Correction,
+    DeclarationIn,
+    InstallmentIn,
+    PaymentIn,
+    Statement,
+    compute_statement,
+)
+from cobranza.engine.timeline import AmnestyError, PolicyTimeline
+from cobranza.ledger.models import (
+    AgreementTerms,
+    Amnesty,
+    BalanceSnapshot,
+    Declaration,
+    DeclarationVersion,
+    Payment,
+    PolicyVersion,
+)
 
 # Parsed policies by (version row id, its updated_at). A version row is never edited (a change of
 # policy is a new row), but keying by updated_at too means an edit made some other way is noticed.
@@ -63,56 +81,269 @@ def policy_of(version: PolicyVersion) -> Policy:
 
 
 def policy_for(as_of: date) -> Policy:
-    """The engine policy in force at `as_of` (one small query; the parsing is cached)."""
+    """The engine policy in force at `as_of` (one small query; the parsing is cached). For what is
+    decided on one date (agreement terms on the draft's date, business days); a statement takes
+    the whole `policy_timeline()`."""
     return policy_of(policy_version_for(as_of))
 
 
-def _declarations_in(employer: Employer, as_of: date) -> list[DeclarationIn]:
-    last_period = f"{as_of.year:04d}-{as_of.month:02d}"  # periods begun by as_of
-    rows = (
-        Declaration.objects.filter(employer=employer, period__lte=last_period)
-        .order_by("period")
-        .values_list("period", "employer_contribution", "worker_contribution", "filed_on", "origin")
-    )
+# The timeline of the last state seen, keyed by `_timeline_key()`. Versions and amnesties are never
+# edited or deleted, so a new row is the only change; the key (count, max id, max updated_at of
+# both tables) notices it, and any other change made some other way, in one small query.
+_TIMELINE_CACHE: dict[str, tuple[tuple[object, ...], PolicyTimeline]] = {}
+_TIMELINE_CACHE_LOCK = threading.Lock()
+
+
+def _timeline_key() -> tuple[object, ...]:
+    qn = connection.ops.quote_name
+    parts = []
+    for model in (PolicyVersion, Amnesty):
+        table = qn(model._meta.db_table)
+        pk, updated = qn(model._meta.pk.column), qn(model._meta.get_field("updated_at").column)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608 - identifiers from the models
+        parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608
+        parts.append(f"(SELECT MAX({updated}) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return (connection.alias, *row)
+
+
+def policy_timeline() -> PolicyTimeline:
+    """Every policy version and every amnesty ever granted, as the engine's timeline (SPEC §4).
+
+    One small query while nothing changed (the cache key); two more when a version or an amnesty
+    was added. Raises ApplicationError (Spanish) when there is no version or a stored row is
+    malformed.
+    """
+    key = _timeline_key()
+    cached = _TIMELINE_CACHE.get("timeline")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    versions = list(PolicyVersion.objects.order_by("effective_from"))
+    if not versions:
+        raise ApplicationError(
+            "No hay ninguna versión de la política registrada; ejecute «cobranza migrate»."
+        )
+    try:
+        timeline = PolicyTimeline(
+            versions=tuple(policy_of(v) for v in versions),
+            amnesties=tuple(a.as_amnesty() for a in Amnesty.objects.order_by("start", "name")),
+        )
+    except (PolicyError, AmnestyError) as error:
+        raise ApplicationError(f"La política registrada no es válida: {error}") from None
+    with _TIMELINE_CACHE_LOCK:
+        _TIMELINE_CACHE["timeline"] = (key, timeline)
+    return timeline
+
+
+def policy_version_before(day: date) -> PolicyVersion | None:
+    """The version in force on the day before `day` (the latest that starts before it); when `day`
+    is before every version, the first one (the timeline applies it to earlier dates too); None
+    when there is no version at all."""
+    found = PolicyVersion.objects.filter(effective_from__lt=day).order_by("-effective_from").first()
+    return found or PolicyVersion.objects.order_by("effective_from").first()
+
+
+def policy_parameters_inherited(*, effective_from: date | None, parameters: dict) -> dict:
+    """A new version's parameters: those given, over those of the version in force before
+    `effective_from` (not the defaults). `version` and `effective_from` are the new row's columns."""
+    previous = policy_version_before(effective_from) if effective_from else None
+    base = policy_parameters_of(previous) if previous is not None else {}
+    base.pop("version", None)
+    base.pop("effective_from", None)
+    return {**base, **parameters}
+
+
+def policy_parameters_of(version: PolicyVersion) -> dict:
+    """A version's complete parameters as the engine reads them (`Policy.to_dict()`: a parameter
+    the engine added after the row was stored shows its default); the stored ones if unreadable."""
+    try:
+        return policy_of(version).to_dict()
+    except PolicyError:
+        return dict(version.parameters) if isinstance(version.parameters, dict) else {}
+
+
+def policy_parameter_changes(
+    previous: PolicyVersion, current: PolicyVersion
+) -> dict[str, tuple[object, object]]:
+    """`{parameter: (before, after)}` for the parameters whose values differ between two versions."""
+    before, after = policy_parameters_of(previous), policy_parameters_of(current)
+    skip = {"version", "effective_from"}
+    keys = [k for k in after if k not in skip] + [k for k in before if k not in after and k not in skip]
+    return {k: (before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)}
+
+
+def policy_versions_with_changes() -> list[tuple[PolicyVersion, dict[str, tuple[object, object]] | None]]:
+    """Every version, oldest first, with what it changed from the one before (None for the first)."""
+    rows = list(PolicyVersion.objects.select_related("created_by").order_by("effective_from"))
+    out: list[tuple[PolicyVersion, dict[str, tuple[object, object]] | None]] = []
+    for i, row in enumerate(rows):
+        out.append((row, policy_parameter_changes(rows[i - 1], row) if i else None))
+    return out
+
+
+def amnesty_list() -> QuerySet[Amnesty]:
+    """Every amnesty ever granted, by window."""
+    return Amnesty.objects.select_related("created_by").order_by("start", "name")
+
+
+def declarations_in(
+    first_filings: Iterable[tuple[str, int, int, date | None, str]],
+    corrections: Iterable[tuple[str, date, int, int]] = (),
+) -> list[DeclarationIn]:
+    """The engine's declarations (SPEC §3): each period's first filing `(period,
+    contribution_cents, worker_cents, filed_on, origin)` with its corrections `(period, effective
+    date, contribution_cents, worker_cents)`, given in filing order (by effective date, then
+    version number: the order `engine.batch` sorts them in too).
+
+    The one builder of `DeclarationIn` lists: the statement (`_declarations_in`, from the
+    database) and the recompute's one-by-one path (`services._frozen_summaries`, from the loaded
+    frames) both call it.
+    """
+    later: dict[str, list[Correction]] = {}
+    for period, effective_on, contribution_cents, worker_cents in corrections:
+        later.setdefault(period, []).append(
+            Correction(
+                filed_on=effective_on, contribution_cents=contribution_cents, worker_cents=worker_cents
+            )
+        )
     return [
         DeclarationIn(
-            period=period, contribution_cents=to_cents(ec) + to_cents(wc), filed_on=filed_on, origin=origin
+            period=period,
+            contribution_cents=contribution_cents,
+            filed_on=filed_on,
+            origin=origin,
+            worker_cents=worker_cents,
+            corrections=tuple(later.get(period, ())),
         )
-        for period, ec, wc, filed_on, origin in rows
+        for period, contribution_cents, worker_cents, filed_on, origin in first_filings
     ]
 
 
-def _payments_in(employer: Employer, as_of: date) -> list[PaymentIn]:
+def _declarations_in(employer: Employer, as_of: date) -> list[DeclarationIn]:
+    """The employer's declarations of periods begun by `as_of`, with the corrections filed (or
+    recorded) by then. One query; a second one only when a declaration was ever corrected."""
+    last_period = f"{as_of.year:04d}-{as_of.month:02d}"  # periods begun by as_of
+    rows = list(
+        Declaration.objects.filter(employer=employer, period__lte=last_period)
+        .order_by("period")
+        .values_list(
+            "period", "employer_contribution", "worker_contribution", "filed_on", "origin", "latest_version"
+        )
+    )
+    # The declaration row has the current amounts; the engine takes the first filing's.
+    first = {period: (to_cents(ec) + to_cents(wc), to_cents(wc)) for period, ec, wc, *_ in rows}
+    corrections: list[tuple[str, date, int, int]] = []
+    if any(latest > 1 for *_, latest in rows):
+        versions = (
+            DeclarationVersion.objects.filter(
+                declaration__employer=employer,
+                declaration__period__lte=last_period,
+                declaration__latest_version__gt=1,
+            )
+            .order_by("declaration__period", "number")
+            .values_list(
+                "declaration__period",
+                "number",
+                "employer_contribution",
+                "worker_contribution",
+                "filed_on",
+                "recorded_on",
+            )
+        )
+        for period, number, ec, wc, filed_on, recorded_on in versions:
+            amounts = (to_cents(ec) + to_cents(wc), to_cents(wc))
+            if number == 1:
+                first[period] = amounts
+            elif (filed_on or recorded_on) <= as_of:
+                corrections.append((period, filed_on or recorded_on, *amounts))
+        corrections.sort(key=lambda c: (c[0], c[1]))  # filing order (stable: version number on ties)
+    return declarations_in(
+        ((period, *first[period], filed_on, origin) for period, _, _, filed_on, origin, _ in rows),
+        corrections,
+    )
+
+
+def declaration_versions(*, employer: Employer, as_of: date) -> dict[str, list[DeclarationVersion]]:
+    """`{period: versions}` of the employer's corrected declarations of periods begun by `as_of`
+    (every version, those filed after `as_of` too), for the statement's drill-down. One query."""
+    last_period = f"{as_of.year:04d}-{as_of.month:02d}"
     rows = (
-        Payment.objects.filter(employer=employer, paid_on__lte=as_of)
+        DeclarationVersion.objects.filter(
+            declaration__employer=employer,
+            declaration__period__lte=last_period,
+            declaration__latest_version__gt=1,
+        )
+        .select_related("declaration")
+        .order_by("declaration__period", "number")
+    )
+    out: dict[str, list[DeclarationVersion]] = {}
+    for version in rows:
+        out.setdefault(version.declaration.period, []).append(version)
+    return out
+
+
+def payments_in(employer: Employer | int, as_of: date) -> list[PaymentIn]:
+    """The employer's payments up to `as_of` as the engine takes them (with their references, which
+    may name a payment agreement)."""
+    employer_id = employer if isinstance(employer, int) else employer.pk
+    rows = (
+        Payment.objects.filter(employer_id=employer_id, paid_on__lte=as_of)
         .order_by("paid_on", "payment_id")
-        .values_list("payment_id", "paid_on", "amount", "period")
+        .values_list("payment_id", "paid_on", "amount", "period", "reference")
     )
     return [
-        PaymentIn(payment_id=pid, paid_on=paid_on, amount_cents=to_cents(amount), period=period or None)
-        for pid, paid_on, amount, period in rows
+        PaymentIn(
+            payment_id=pid,
+            paid_on=paid_on,
+            amount_cents=to_cents(amount),
+            period=period or None,
+            reference=ref,
+        )
+        for pid, paid_on, amount, period, ref in rows
     ]
 
 
-def freezes_of(employer: Employer | int, as_of: date) -> dict[str, date]:
-    """`{period: freeze date}`: the periods a payment agreement froze at `as_of` (SPEC §6), whose
-    surcharge and fine stop at the signing date. Empty when the agreements app is not installed."""
-    if not django_apps.is_installed("cobranza.agreements"):
-        return {}
-    from cobranza.agreements.selectors import freezes_for
+def agreements_in(employer: Employer | int, as_of: date) -> list[AgreementIn]:
+    """The employer's payment agreements signed by `as_of`, from the ledger's own records
+    (`AgreementTerms`, written by the agreements app): the engine freezes their periods, adds their
+    interest line and ignores those lapsed by `as_of`."""
+    employer_id = employer if isinstance(employer, int) else employer.pk
+    rows = AgreementTerms.objects.filter(employer_id=employer_id, signed_on__lte=as_of).order_by(
+        "drafted_on", "number"
+    )
+    return [terms_in(t) for t in rows]
 
-    return freezes_for(employer, as_of)
+
+def terms_in(t: AgreementTerms) -> AgreementIn:
+    return AgreementIn(
+        number=t.number,
+        drafted_on=t.drafted_on,
+        signed_on=t.signed_on,
+        periods=tuple(t.periods),
+        down_payment_cents=to_cents(t.down_payment),
+        installments=tuple(
+            InstallmentIn(
+                number=int(i["number"]),
+                due_date=date.fromisoformat(i["due_date"]),
+                principal_cents=to_cents(i["principal"]),
+                interest_cents=to_cents(i["interest"]),
+            )
+            for i in t.installments
+        ),
+        lapsed_on=t.lapsed_on,
+        waives=frozenset(t.waives or ()),
+        down_payment_id=t.down_payment_payment_id or None,
+    )
 
 
 def employers_with_agreements(
     *, as_of: date, id_range: tuple[int, int] | None = None, employer_ids: Iterable[int] | None = None
 ) -> list[int]:
     """Ids (within `id_range` or `employer_ids`) of the employers with an agreement signed by
-    `as_of`: the only ones whose statement can have frozen periods (one query)."""
-    if not django_apps.is_installed("cobranza.agreements"):
-        return []
-    agreement = django_apps.get_model("agreements", "Agreement")
-    qs = agreement.objects.filter(signed_on__isnull=False, signed_on__lte=as_of)
+    `as_of`: the only ones whose statement can have agreement lines and frozen periods (one query)."""
+    qs = AgreementTerms.objects.filter(signed_on__lte=as_of)
     if id_range is not None:
         qs = qs.filter(employer_id__gte=id_range[0], employer_id__lte=id_range[1])
     if employer_ids is not None:
@@ -121,17 +352,24 @@ def employers_with_agreements(
 
 
 def statement_for_employer(employer: Employer, as_of: date) -> Statement:
-    """The employer's statement as of `as_of` (SPEC §5), with the periods its payment agreements
-    froze, for callers that already checked access (pages after `employer_detail`, the CLI, tasks).
-    Four queries: policy version, agreements' freezes, declarations, payments."""
-    policy = policy_for(as_of)
+    """The employer's statement as of `as_of` (SPEC §5, §6), with its payment agreements, for
+    callers that already checked access (pages after `employer_detail`, the CLI, tasks).
+    Four queries: the policy timeline's key (cached), agreement terms, declarations, payments
+    (a fifth for the versions when a declaration was ever corrected)."""
+    timeline = policy_timeline()
+    first = timeline.versions[0].effective_from
+    if as_of < first:  # the institute's rules before its first recorded version are not known
+        raise ApplicationError(
+            f"No hay una versión de la política vigente al {as_of:%d/%m/%Y}: "
+            f"la primera rige desde el {first:%d/%m/%Y}."
+        )
     return compute_statement(
         employer_number=employer.employer_number,
         declarations=_declarations_in(employer, as_of),
-        payments=_payments_in(employer, as_of),
+        payments=payments_in(employer, as_of),
         as_of=as_of,
-        policy=policy,
-        freezes=freezes_of(employer, as_of),
+        policy=timeline,
+        agreements=agreements_in(employer, as_of),
     )
 
 
@@ -155,9 +393,10 @@ def payments_by_id(*, employer: Employer, payment_ids: Iterable[str] | None = No
 
 
 def visible_balances(*, user: User | AnonymousUser) -> QuerySet[BalanceSnapshot]:
-    """The balance snapshots of the employers the user may see, largest debt first."""
+    """The balance snapshots of the employers the user may see, largest overdue (exigible) debt
+    first, then largest total."""
     return (
         BalanceSnapshot.objects.filter(employer__in=visible_employers(user=user))
         .select_related("employer", "employer__branch", "policy_version")
-        .order_by("-outstanding", "employer__employer_number")
+        .order_by("-overdue_outstanding", "-outstanding", "employer__employer_number")
     )

@@ -1,4 +1,9 @@
-"""Writes of the ledger: policy versions and the balance recompute.
+"""Writes of the ledger: policy versions, amnesties and the balance recompute.
+
+Policy versions and amnesties (`policy_version_create`, `amnesty_create`) are validated whole
+before anything is written — every problem named in Spanish, one `ValidationError` keyed by field —
+and one that starts before the business date (it would change figures already issued) needs
+`retroactive=True` and a reason, both recorded in its audit event.
 
 The recompute (`balances_recompute`) reads declarations and payments straight into Polars frames of
 integer cents, one chunk of employers at a time (ids in ascending order, `CHUNK_SIZE` employers per
@@ -25,18 +30,42 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, QuerySet
-from django.db.models.functions import Cast, Round
+from django.db.models import BigIntegerField, F, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from cobranza.common import audit
+from cobranza.common.dates import business_date, check_date_range
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
-from cobranza.engine.policy import Policy
-from cobranza.engine.statement import DeclarationIn, PaymentIn, compute_statement
-from cobranza.ledger.models import BalanceSnapshot, Declaration, Payment, PolicyVersion
-from cobranza.ledger.selectors import employers_with_agreements, freezes_of, policy_of, policy_version_for
+from cobranza.engine.money import cents_to_decimal, fmt_cents
+from cobranza.engine.policy import Policy, PolicyError
+from cobranza.engine.statement import compute_statement
+from cobranza.engine.timeline import WAIVABLE, PolicyTimeline
+from cobranza.engine.timeline import Amnesty as EngineAmnesty
+from cobranza.ledger.models import (
+    AgreementTerms,
+    Amnesty,
+    BalanceSnapshot,
+    Declaration,
+    DeclarationVersion,
+    Payment,
+    PolicyVersion,
+)
+from cobranza.ledger.policy_checks import amnesty_problems, as_date, policy_parameter_problems
+from cobranza.ledger.selectors import (
+    agreements_in,
+    declarations_in,
+    employers_with_agreements,
+    payments_in,
+    policy_parameter_changes,
+    policy_parameters_inherited,
+    policy_timeline,
+    policy_version_before,
+    policy_version_for,
+)
 
 #: Employers per chunk: one chunk's declarations and payments are in memory at a time.
 CHUNK_SIZE = 20_000
@@ -55,6 +84,9 @@ SNAPSHOT_UPDATE_FIELDS = [
     "fine_outstanding",
     "interest_outstanding",
     "outstanding",
+    "overdue_outstanding",
+    "current_outstanding",
+    "worker_share_outstanding",
     "credit",
     "overdue_periods",
     "months_in_arrears",
@@ -66,22 +98,243 @@ SNAPSHOT_UPDATE_FIELDS = [
 _KEY_WIDTH = 19  # employer ids as zero-padded text sort like the numbers (the batch groups by text)
 
 
-# ------------------------------------------------------------------------------ policy versions
+# ------------------------------------------------------------------------------ policy versions, amnesties
+Problems = dict[str, list[str]]
+#: The last sentence of the retroactive refusal (the command line names its switches instead).
+RETROACTIVE_CONFIRM = "Para cargarla así, confirme que es retroactiva e indique el motivo."
+
+
+def retroactive_problems(*, what: str, starts: date | None, retroactive: bool, reason: str) -> Problems:
+    """A version or amnesty starting before the business date changes figures already issued
+    (statements, balances, agreements): it needs `retroactive=True` and a reason. Keys `retroactive`
+    and `reason` (the command line and the admin name their own switches)."""
+    today = business_date()
+    if starts is None or starts >= today:
+        return {}
+    if not retroactive:
+        return {
+            "retroactive": [
+                f"{what} rige desde el {starts:%d/%m/%Y}, antes de la fecha de negocio ({today:%d/%m/%Y}): "
+                f"cambiaría cifras ya emitidas (estados de cuenta, saldos, convenios). {RETROACTIVE_CONFIRM}"
+            ]
+        }
+    if not (reason or "").strip():
+        return {"reason": ["Indique el motivo de la carga retroactiva."]}
+    return {}
+
+
+def _add(problems: Problems, field_name: str, message: str) -> None:
+    problems.setdefault(field_name, []).append(message)
+
+
+def policy_version_check(
+    *,
+    version: Any,
+    effective_from: Any,
+    parameters: Any,
+    retroactive: bool = False,
+    reason: str = "",
+) -> tuple[Problems, dict[str, Any]]:
+    """Every problem of a new policy version, in Spanish, keyed by `version`, `effective_from`,
+    `parameters`, `retroactive`, `reason` (empty when it can be created), and its complete
+    parameters: those given over those of the version in force before `effective_from`.
+
+    Values may come raw from a file (a version that is not text, a malformed date): each is named.
+    """
+    problems: Problems = {}
+    if not isinstance(parameters, dict):
+        return {"parameters": ["Los parámetros deben ser un objeto JSON ({…})."]}, {}
+    name = version.strip() if isinstance(version, str) else version
+    if name is None:
+        _add(problems, "version", str(PolicyError("version", "es obligatorio")))
+    elif not isinstance(name, str):
+        _add(problems, "version", str(PolicyError("version", f"debe ser texto, no {name!r}")))
+    elif PolicyVersion.objects.filter(version=name).exists():
+        _add(problems, "version", f"Ya existe la versión «{name}» de la política.")
+    day = as_date(effective_from)
+    if day is None:
+        problem = (
+            "es obligatorio"
+            if effective_from in (None, "")
+            else f"no es una fecha válida (AAAA-MM-DD): {effective_from!r}"
+        )
+        _add(problems, "effective_from", str(PolicyError("effective_from", problem)))
+    else:
+        try:
+            check_date_range(day, field="vigente desde")
+        except ApplicationError as error:
+            _add(problems, "effective_from", error.message)
+        taken = PolicyVersion.objects.filter(effective_from=day).first()
+        if taken is not None:
+            _add(
+                problems,
+                "effective_from",
+                f"Ya hay una versión vigente desde el {day:%d/%m/%Y}: la {taken.version}.",
+            )
+    complete = policy_parameters_inherited(effective_from=day, parameters=parameters)
+    checked = {
+        **complete,
+        "version": name if isinstance(name, str) else "x",
+        "effective_from": (day or date(2000, 1, 1)).isoformat(),
+    }
+    for field_name, message in policy_parameter_problems(checked):
+        if field_name != "effective_from":  # the date's problems are named above
+            _add(problems, "version" if field_name == "version" else "parameters", message)
+    for field_name, messages in retroactive_problems(
+        what=f"La versión {name}" if isinstance(name, str) and name else "La versión",
+        starts=day,
+        retroactive=retroactive,
+        reason=reason,
+    ).items():
+        problems.setdefault(field_name, []).extend(messages)
+    return problems, complete
+
+
 @transaction.atomic
 def policy_version_create(
     *,
     actor: Any,
     version: str,
-    effective_from: date,
+    effective_from: date | str,
     parameters: dict[str, Any],
     note: str = "",
+    retroactive: bool = False,
+    reason: str = "",
 ) -> PolicyVersion:
-    """Add a policy version. Parameters missing from `parameters` take the SPEC §4 defaults; a
-    malformed set is refused with the engine's Spanish message (ValidationError on `parameters`)."""
-    row = PolicyVersion(
-        version=(version or "").strip(),
+    """Add a policy version (SPEC §4): in force from `effective_from` until the next version's.
+
+    The parameters missing from `parameters` are inherited from the version in force before
+    `effective_from` (not from the defaults). Refused whole, nothing written, with every problem
+    named in Spanish (`ValidationError`, see `policy_version_check`): an unknown parameter, a wrong
+    type or value, a date that is malformed or outside 01/01/1954–31/12/2100, a name or a date
+    already taken, or a date before the business date without `retroactive=True` and a `reason`.
+    The audit event `policy.version_created` records who, the parameters, what changed from the
+    version before, whether it is retroactive and why (the reason, else the note).
+    """
+    problems, complete = policy_version_check(
+        version=version,
         effective_from=effective_from,
         parameters=parameters,
+        retroactive=retroactive,
+        reason=reason,
+    )
+    if problems:
+        raise ValidationError(problems)
+    day = as_date(effective_from)
+    assert day is not None
+    previous = policy_version_before(day)
+    row = PolicyVersion(
+        version=version.strip(),
+        effective_from=day,
+        parameters=complete,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    row.full_clean()
+    row.save()
+    changes = policy_parameter_changes(previous, row) if previous is not None else {}
+    audit.record(
+        actor=actor,
+        action="policy.version_created",
+        obj=row,
+        after={
+            "version": row.version,
+            "effective_from": row.effective_from,
+            "parameters": row.parameters,
+            "inherited_from": previous.version if previous is not None else None,
+            "changes": {k: list(v) for k, v in changes.items()},
+            "retroactive": day < business_date(),
+            "note": note,
+        },
+        reason=(reason or "").strip() or note,
+    )
+    return row
+
+
+def amnesty_check(
+    *,
+    name: Any,
+    start: Any,
+    end: Any,
+    paid_in_full: Any = True,
+    agreements: Any = False,
+    waives: Any = WAIVABLE,
+    retroactive: bool = False,
+    reason: str = "",
+) -> tuple[Problems, EngineAmnesty | None]:
+    """Every problem of a new amnesty, in Spanish, keyed by field (plus `retroactive`, `reason`),
+    and the engine's amnesty when there is none. Values may come raw from a file (None = missing)."""
+    data = {
+        "name": name.strip() if isinstance(name, str) else name,
+        "start": start,
+        "end": end,
+        "paid_in_full": paid_in_full,
+        "agreements": agreements,
+        "waives": list(waives) if isinstance(waives, tuple | frozenset | set) else waives,
+    }
+    data = {k: v for k, v in data.items() if v is not None}
+    problems: Problems = {}
+    for field_name, message in amnesty_problems(data):
+        _add(problems, field_name, message)
+    if isinstance(data.get("name"), str) and Amnesty.objects.filter(name=data["name"]).exists():
+        _add(problems, "name", f"Ya existe la amnistía «{data['name']}».")
+    granted = None
+    if not problems:
+        granted = EngineAmnesty.from_dict(data)
+        for message in Amnesty.overlap_problems(granted):
+            _add(problems, "start", message)
+    for field_name, messages in retroactive_problems(
+        what=f"La amnistía «{data.get('name', '')}»",
+        starts=as_date(start),
+        retroactive=retroactive,
+        reason=reason,
+    ).items():
+        problems.setdefault(field_name, []).extend(messages)
+    return problems, (None if problems else granted)
+
+
+@transaction.atomic
+def amnesty_create(
+    *,
+    actor: Any,
+    name: str,
+    start: date | str,
+    end: date | str,
+    paid_in_full: bool = True,
+    agreements: bool = False,
+    waives: Any = WAIVABLE,
+    note: str = "",
+    retroactive: bool = False,
+    reason: str = "",
+) -> Amnesty:
+    """Grant an amnesty (SPEC §4): a record of its own that no later policy version can erase.
+
+    Validated by the engine (`engine.timeline.Amnesty`) and against every amnesty granted before
+    (overlapping windows must have the same terms). Refused whole, nothing written, with every
+    problem named in Spanish (`ValidationError`, see `amnesty_check`). An amnesty whose window
+    starts before the business date changes figures already issued (a period paid in full inside
+    it loses its surcharge and fine), so, like a version, it needs `retroactive=True` and a reason.
+    Audit event `policy.amnesty_created`.
+    """
+    problems, granted = amnesty_check(
+        name=name,
+        start=start,
+        end=end,
+        paid_in_full=paid_in_full,
+        agreements=agreements,
+        waives=waives,
+        retroactive=retroactive,
+        reason=reason,
+    )
+    if problems or granted is None:
+        raise ValidationError(problems)
+    row = Amnesty(
+        name=granted.name,
+        start=granted.start,
+        end=granted.end,
+        paid_in_full=granted.paid_in_full,
+        agreements=granted.agreements,
+        waives=granted.to_dict()["waives"],
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -89,18 +342,107 @@ def policy_version_create(
     row.save()
     audit.record(
         actor=actor,
-        action="policy.version_created",
+        action="policy.amnesty_created",
         obj=row,
-        after={"version": row.version, "effective_from": row.effective_from, "parameters": row.parameters},
-        reason=note,
+        after={**granted.to_dict(), "retroactive": granted.start < business_date(), "note": note},
+        reason=(reason or "").strip() or note,
     )
     return row
+
+
+# ------------------------------------------------------------------------------ agreement terms
+@dataclass(frozen=True)
+class InstallmentTerms:
+    number: int
+    due_date: date
+    principal_cents: int
+    interest_cents: int
+
+
+@transaction.atomic
+def agreement_terms_record(
+    *,
+    actor: Any,
+    employer: Employer,
+    number: str,
+    drafted_on: date,
+    signed_on: date,
+    periods: Sequence[str],
+    down_payment_cents: int,
+    down_payment_payment_id: str,
+    installments: Sequence[InstallmentTerms],
+    waives: Sequence[str] = (),
+) -> AgreementTerms:
+    """Record what a signed payment agreement means to the statement (SPEC §6): called by the
+    agreements app when the down payment is received. The schedule's principal plus the down payment
+    must be the debt of the covered periods at `drafted_on` (the agreements app computes both from
+    the same statement)."""
+    if signed_on <= drafted_on:
+        raise ApplicationError(
+            f"El convenio {number} se firma después de la fecha de su deuda ({drafted_on:%d/%m/%Y}), no el "
+            f"{signed_on:%d/%m/%Y}."
+        )
+    terms = AgreementTerms(
+        employer=employer,
+        number=number,
+        drafted_on=drafted_on,
+        signed_on=signed_on,
+        periods=list(periods),
+        down_payment=cents_to_decimal(down_payment_cents),
+        down_payment_payment_id=down_payment_payment_id,
+        installments=[
+            {
+                "number": i.number,
+                "due_date": i.due_date.isoformat(),
+                "principal": fmt_cents(i.principal_cents),
+                "interest": fmt_cents(i.interest_cents),
+            }
+            for i in installments
+        ],
+        waives=[c for c in WAIVABLE if c in set(waives)],
+    )
+    terms.full_clean()
+    terms.save()
+    audit.record(
+        actor=actor,
+        action="ledger.agreement_terms_recorded",
+        obj=terms,
+        employer_number=employer.employer_number,
+        after={"number": number, "drafted_on": drafted_on, "signed_on": signed_on, "periods": list(periods)},
+        reason=f"Convenio {number} firmado el {signed_on:%d/%m/%Y}: deuda fija al {drafted_on:%d/%m/%Y}.",
+    )
+    return terms
+
+
+@transaction.atomic
+def agreement_terms_lapse(*, actor: Any, number: str, lapsed_on: date) -> AgreementTerms:
+    """The agreement lapsed on `lapsed_on`: from that date the statement computes its periods as if
+    there had been no agreement (every payment ordinary, its interest gone, the freeze lifted)."""
+    terms = AgreementTerms.objects.select_for_update().select_related("employer").get(number=number)
+    if terms.lapsed_on is not None:
+        raise ApplicationError(
+            f"El convenio {number} ya está incumplido desde el {terms.lapsed_on:%d/%m/%Y}."
+        )
+    terms.lapsed_on = lapsed_on
+    terms.full_clean()
+    terms.save(update_fields=["lapsed_on", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="ledger.agreement_terms_lapsed",
+        obj=terms,
+        employer_number=terms.employer.employer_number,
+        before={"lapsed_on": None},
+        after={"lapsed_on": lapsed_on},
+        reason=f"Convenio {number} incumplido desde el {lapsed_on:%d/%m/%Y}.",
+    )
+    return terms
 
 
 # ------------------------------------------------------------------------------ recompute
 @dataclass(frozen=True)
 class ChunkResult:
-    """What one chunk wrote. Sums of cents are over the chunk's employers."""
+    """What one chunk wrote. Sums of cents are over the chunk's employers; `in_arrears` counts the
+    employers with something overdue (exigible), `overdue_cents` + `current_cents` = `outstanding_cents`."""
 
     employers: int
     period_rows: int
@@ -108,6 +450,8 @@ class ChunkResult:
     in_arrears: int
     outstanding_cents: int
     credit_cents: int
+    overdue_cents: int = 0
+    current_cents: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,9 +461,26 @@ class ChunkResult:
             "payments": self.payments,
             "in_arrears": self.in_arrears,
             "outstanding_cents": self.outstanding_cents,
+            "overdue_cents": self.overdue_cents,
+            "current_cents": self.current_cents,
             "credit_cents": self.credit_cents,
             "timings": dict(self.timings),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChunkResult:
+        """The inverse of `to_dict` (a Celery chunk's result)."""
+        return cls(
+            employers=data["employers"],
+            period_rows=data["period_rows"],
+            payments=data["payments"],
+            in_arrears=data["in_arrears"],
+            outstanding_cents=data["outstanding_cents"],
+            credit_cents=data["credit_cents"],
+            overdue_cents=data.get("overdue_cents", 0),
+            current_cents=data.get("current_cents", 0),
+            timings=data.get("timings", {}),
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +495,8 @@ class RecomputeResult:
     credit_cents: int
     chunks: int
     seconds: float
+    overdue_cents: int = 0
+    current_cents: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -155,16 +518,20 @@ class RecomputeResult:
             credit_cents=sum(c.credit_cents for c in chunks),
             chunks=len(chunks),
             seconds=seconds,
+            overdue_cents=sum(c.overdue_cents for c in chunks),
+            current_cents=sum(c.current_cents for c in chunks),
             timings={k: round(v, 3) for k, v in timings.items()},
         )
 
     @property
     def summary(self) -> str:
-        """Spanish, for people: what was recomputed and how long it took."""
+        """Spanish, for people: what was recomputed and how long it took. "En mora" and the saldo
+        exigible are what is past its due date; the corriente is owed but not yet due (SPEC §5)."""
         return (
             f"Saldos recalculados al {self.as_of:%d/%m/%Y} con la política {self.policy_version}: "
             f"{self.employers:,} patronos, {self.period_rows:,} períodos, {self.payments:,} pagos; "
-            f"{self.in_arrears:,} patronos en mora, saldo pendiente total ${_usd(self.outstanding_cents)}; "
+            f"{self.in_arrears:,} patronos en mora, saldo exigible ${_usd(self.overdue_cents)} "
+            f"y corriente (no vencido) ${_usd(self.current_cents)}; "
             f"{self.seconds:.1f} s."
         )
 
@@ -177,6 +544,8 @@ class RecomputeResult:
             "payments": self.payments,
             "in_arrears": self.in_arrears,
             "outstanding": _usd(self.outstanding_cents),
+            "overdue": _usd(self.overdue_cents),
+            "current": _usd(self.current_cents),
             "credit": _usd(self.credit_cents),
             "chunks": self.chunks,
             "seconds": round(self.seconds, 2),
@@ -196,13 +565,16 @@ def balances_recompute(
     chunk_size: int = CHUNK_SIZE,
 ) -> RecomputeResult:
     """Recompute the balance snapshot of every employer (or of `employer_ids`) as of `as_of`, under
-    the policy version in force at that date. Idempotent: running it twice gives the same rows.
+    the policy timeline (every version and amnesty: each figure with the version in force when it
+    arises, SPEC §4), read once for the whole run; each snapshot names the version in force at
+    `as_of`. Idempotent: running it twice gives the same rows.
 
     `progress(done_employers, total_employers)` is called after each chunk (and once at the start).
     One audit event `balances.recomputed` records the counts.
     """
     started = time.perf_counter()
     version = policy_version_for(as_of)
+    timeline = policy_timeline()
     if employer_ids is None:
         total = Employer.objects.count()
         chunks: Iterator[list[int]] = employer_id_chunks(chunk_size)
@@ -221,11 +593,19 @@ def balances_recompute(
     for ids_chunk in chunks:
         if contiguous:
             result = balances_recompute_chunk(
-                as_of=as_of, version=version, id_range=(ids_chunk[0], ids_chunk[-1]), computed_at=computed_at
+                as_of=as_of,
+                version=version,
+                id_range=(ids_chunk[0], ids_chunk[-1]),
+                computed_at=computed_at,
+                timeline=timeline,
             )
         else:
             result = balances_recompute_chunk(
-                as_of=as_of, version=version, employer_ids=ids_chunk, computed_at=computed_at
+                as_of=as_of,
+                version=version,
+                employer_ids=ids_chunk,
+                computed_at=computed_at,
+                timeline=timeline,
             )
         results.append(result)
         done += len(ids_chunk)
@@ -279,9 +659,12 @@ def balances_recompute_chunk(
     id_range: tuple[int, int] | None = None,
     employer_ids: Sequence[int] | None = None,
     computed_at: datetime | None = None,
+    timeline: PolicyTimeline | None = None,
 ) -> ChunkResult:
     """Recompute and upsert the snapshots of one chunk: the employers with ids in `id_range`
-    (inclusive) or in `employer_ids`. One transaction; no audit event (the run records one)."""
+    (inclusive) or in `employer_ids`, under `timeline` (default: `policy_timeline()`); `version`
+    (in force at `as_of`) is what the snapshots name. One transaction; no audit event (the run
+    records one)."""
     from cobranza.engine.batch import compute_batch  # loads numba: only the recompute needs it
 
     if (id_range is None) == (employer_ids is None):
@@ -298,18 +681,19 @@ def balances_recompute_chunk(
             scope = {"employer_id__in": list(employer_ids or [])}
         ids = list(employers.order_by("pk").values_list("pk", flat=True))
         if not ids:
-            return ChunkResult(0, 0, 0, 0, 0, 0, timings)
+            return ChunkResult(0, 0, 0, 0, 0, 0, timings=timings)
         declarations = load_declarations(as_of=as_of, **scope)
+        corrections = load_corrections(as_of=as_of, **scope)
         payments = load_payments(as_of=as_of, **scope)
         t1 = time.perf_counter()
         timings["load"] = t1 - t0
-        policy = policy_of(version)
-        batch = compute_batch(declarations, payments, as_of, policy)
-        frozen = _frozen_summaries(
+        timeline = timeline or policy_timeline()
+        batch = compute_batch(declarations, payments, as_of, timeline, corrections=corrections)
+        frozen = _agreement_summaries(
             as_of=as_of,
-            policy=policy,
+            policy=timeline,
             declarations=declarations,
-            payments=payments,
+            corrections=corrections,
             **_chunk_scope(id_range, employer_ids),
         )
         t2 = time.perf_counter()
@@ -328,6 +712,9 @@ def balances_recompute_chunk(
                     "fine_outstanding_cents",
                     "interest_outstanding_cents",
                     "outstanding_cents",
+                    "overdue_outstanding_cents",
+                    "current_outstanding_cents",
+                    "worker_share_outstanding_cents",
                     "credit_cents",
                     "overdue_periods",
                     "months_in_arrears",
@@ -344,9 +731,11 @@ def balances_recompute_chunk(
         employers=len(ids),
         period_rows=batch.periods.height,
         payments=payments.height,
-        in_arrears=int(summary.filter(pl.col("overdue_periods") > 0).height),
+        in_arrears=int(summary.filter(pl.col("overdue_outstanding_cents") > 0).height),
         outstanding_cents=int(summary["outstanding_cents"].sum()),
         credit_cents=int(summary["credit_cents"].sum()),
+        overdue_cents=int(summary["overdue_outstanding_cents"].sum()),
+        current_cents=int(summary["current_outstanding_cents"].sum()),
         timings=timings,
     )
 
@@ -355,40 +744,46 @@ def _chunk_scope(id_range: tuple[int, int] | None, employer_ids: Sequence[int] |
     return {"id_range": id_range} if id_range is not None else {"employer_ids": employer_ids}
 
 
-def _frozen_summaries(
+def _agreement_summaries(
     *,
     as_of: date,
-    policy: Policy,
+    policy: Policy | PolicyTimeline,
     declarations: pl.DataFrame,
-    payments: pl.DataFrame,
+    corrections: pl.DataFrame | None = None,
     id_range: tuple[int, int] | None = None,
     employer_ids: Sequence[int] | None = None,
 ) -> pl.DataFrame | None:
-    """The summaries of the chunk's employers whose payment agreements froze periods (SPEC §6).
+    """The summaries of the chunk's employers with a payment agreement signed by `as_of` (SPEC §6).
 
-    The batch kernel has no freezes, so these few employers are computed again one by one with
-    `compute_statement` (from the frames already loaded: one query per employer for its freezes),
-    and their rows replace the batch's.
+    The batch kernel has no agreements, so these few employers are computed again one by one with
+    `compute_statement` under the same timeline, with their agreement terms and their payments'
+    references (two queries per such employer), and their rows replace the batch's.
     """
+    with_agreements = employers_with_agreements(as_of=as_of, id_range=id_range, employer_ids=employer_ids)
+    if not with_agreements:
+        return None
+    if corrections is None:
+        corrections = pl.DataFrame(schema=CORRECTIONS_SCHEMA)
+    by_employer_d = _by_employer(declarations)
+    by_employer_c = _by_employer(corrections)
     rows = []
-    for employer_id in employers_with_agreements(as_of=as_of, id_range=id_range, employer_ids=employer_ids):
-        freezes = freezes_of(employer_id, as_of)
-        if not freezes:
-            continue
+    for employer_id in with_agreements:
         key = str(employer_id).zfill(_KEY_WIDTH)
+        own_d = by_employer_d.get(key, declarations.clear())
         statement = compute_statement(
             employer_number=key,
-            declarations=[
-                DeclarationIn(period=p, contribution_cents=c, filed_on=f, origin=o)
-                for _, p, c, f, o in declarations.filter(pl.col("employer_number") == key).iter_rows()
-            ],
-            payments=[
-                PaymentIn(payment_id=i, paid_on=d, amount_cents=a, period=p)
-                for i, _, d, a, p in payments.filter(pl.col("employer_number") == key).iter_rows()
-            ],
+            declarations=declarations_in(
+                own_d.select(
+                    "period", "contribution_cents", "worker_cents", "filed_on", "origin"
+                ).iter_rows(),
+                by_employer_c.get(key, corrections.clear())
+                .select("period", "filed_on", "contribution_cents", "worker_cents")
+                .iter_rows(),
+            ),
+            payments=payments_in(employer_id, as_of),
             as_of=as_of,
             policy=policy,
-            freezes=freezes,
+            agreements=agreements_in(employer_id, as_of),
         )
         s = statement.summary()
         rows.append(
@@ -399,6 +794,9 @@ def _frozen_summaries(
                 "fine_outstanding_cents": s.fine_outstanding_cents,
                 "interest_outstanding_cents": s.interest_outstanding_cents,
                 "outstanding_cents": s.outstanding_cents,
+                "overdue_outstanding_cents": s.overdue_outstanding_cents,
+                "current_outstanding_cents": s.current_outstanding_cents,
+                "worker_share_outstanding_cents": s.worker_share_outstanding_cents,
                 "credit_cents": s.credit_cents,
                 "overdue_periods": s.overdue_periods,
                 "months_in_arrears": s.months_in_arrears,
@@ -409,6 +807,12 @@ def _frozen_summaries(
     if not rows:
         return None
     return pl.DataFrame(rows)
+
+
+def _by_employer(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The frame's rows by `employer_number`, in one pass."""
+    parts = frame.partition_by("employer_number", as_dict=True, maintain_order=True)
+    return {(k[0] if isinstance(k, tuple) else k): v for k, v in parts.items()}
 
 
 # ------------------------------------------------------------------------------ writing
@@ -464,6 +868,9 @@ def _write_snapshots(
                 "fine_outstanding",
                 "interest_outstanding",
                 "outstanding",
+                "overdue_outstanding",
+                "current_outstanding",
+                "worker_share_outstanding",
                 "credit",
             )
         ),
@@ -508,13 +915,30 @@ def _cents(*columns: str) -> Cast:
 
 def load_declarations(*, as_of: date, **scope: Any) -> pl.DataFrame:
     """The declarations of periods begun by `as_of` of the employers in `scope` (ORM filter on
-    `employer_id`), ordered by employer and period, as the engine's batch frame (integer cents)."""
+    `employer_id`), ordered by employer and period, as the engine's batch frame: the **first**
+    filing of each (integer cents; `worker_cents` is the worker share inside the contribution).
+
+    The declaration rows carry the current amounts, so the first filing's amounts of the few
+    corrected declarations (`latest_version` > 1) are read from their version 1 and put in their
+    place (a second, small query only when the chunk has any).
+    """
     last_period = f"{as_of.year:04d}-{as_of.month:02d}"
     qs = (
         Declaration.objects.filter(period__lte=last_period, **scope)
         .order_by("employer_id", "period")
-        .annotate(contribution_cents=_cents("employer_contribution", "worker_contribution"))
-        .values_list("employer_id", "period", "contribution_cents", "filed_on", "origin")
+        .annotate(
+            contribution_cents=_cents("employer_contribution", "worker_contribution"),
+            worker_cents=_cents("worker_contribution"),
+        )
+        .values_list(
+            "employer_id",
+            "period",
+            "contribution_cents",
+            "filed_on",
+            "origin",
+            "worker_cents",
+            "latest_version",
+        )
     )
     frame = _read(
         qs,
@@ -524,9 +948,99 @@ def load_declarations(*, as_of: date, **scope: Any) -> pl.DataFrame:
             "contribution_cents": pl.Int64,
             "filed_on": pl.Date,
             "origin": pl.String,
+            "worker_cents": pl.Int64,
+            "latest_version": pl.Int64,
         },
     )
-    return frame.select(_employer_key(), pl.exclude("employer_id"))
+    if frame.height and frame["latest_version"].max() > 1:  # type: ignore[operator]
+        first = _read(
+            _versions(last_period, scope)
+            .filter(number=1)
+            .order_by()
+            .annotate(
+                contribution_cents=_cents("employer_contribution", "worker_contribution"),
+                worker_cents=_cents("worker_contribution"),
+            )
+            .values_list(
+                "declaration__employer_id", "declaration__period", "contribution_cents", "worker_cents"
+            ),
+            {
+                "employer_id": pl.Int64,
+                "period": pl.String,
+                "contribution_cents": pl.Int64,
+                "worker_cents": pl.Int64,
+            },
+        )
+        frame = frame.update(first, on=["employer_id", "period"])
+    return frame.select(_employer_key(), pl.exclude("employer_id", "latest_version"))
+
+
+#: The corrections frame of the batch (`load_corrections`).
+CORRECTIONS_SCHEMA = {
+    "employer_number": pl.String,
+    "period": pl.String,
+    "filed_on": pl.Date,
+    "contribution_cents": pl.Int64,
+    "worker_cents": pl.Int64,
+}
+
+
+def _versions(last_period: str, scope: dict[str, Any]) -> QuerySet[DeclarationVersion]:
+    """The versions of the corrected declarations of periods up to `last_period` of the employers in
+    `scope` (the declarations' `employer_id` filter)."""
+    return DeclarationVersion.objects.filter(
+        declaration__period__lte=last_period,
+        declaration__latest_version__gt=1,
+        **{f"declaration__{name}": value for name, value in scope.items()},
+    )
+
+
+def load_corrections(*, as_of: date, **scope: Any) -> pl.DataFrame:
+    """The corrections (versions 2, 3, … of a declaration, SPEC §3) in force by `as_of` of the
+    declarations `load_declarations` loads for the same `scope`: employer_number, period, filed_on
+    (the effective date: the filing date, or the date recorded for a de-oficio row without one),
+    contribution_cents, worker_cents; ordered by employer, period and filing order (effective
+    date, then version number).
+    Only those filed or recorded on or before `as_of` (the engine would ignore the rest)."""
+    last_period = f"{as_of.year:04d}-{as_of.month:02d}"
+    qs = (
+        _versions(last_period, scope)
+        .filter(number__gte=2)
+        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True, recorded_on__lte=as_of))
+        .order_by(
+            "declaration__employer_id", "declaration__period", Coalesce("filed_on", "recorded_on"), "number"
+        )
+        .annotate(
+            contribution_cents=_cents("employer_contribution", "worker_contribution"),
+            worker_cents=_cents("worker_contribution"),
+        )
+        .values_list(
+            "declaration__employer_id",
+            "declaration__period",
+            "filed_on",
+            "recorded_on",
+            "contribution_cents",
+            "worker_cents",
+        )
+    )
+    frame = _read(
+        qs,
+        {
+            "employer_id": pl.Int64,
+            "period": pl.String,
+            "filed_on": pl.Date,
+            "recorded_on": pl.Date,
+            "contribution_cents": pl.Int64,
+            "worker_cents": pl.Int64,
+        },
+    )
+    return frame.select(
+        _employer_key(),
+        "period",
+        pl.coalesce("filed_on", "recorded_on").alias("filed_on"),
+        "contribution_cents",
+        "worker_cents",
+    )
 
 
 def load_payments(*, as_of: date, **scope: Any) -> pl.DataFrame:

@@ -26,6 +26,8 @@ PERIOD_COLUMNS = (
     "status",
     *(f"{c}{suffix}" for c in COMPONENTS for suffix in ("", "_paid", "_outstanding")),
     "outstanding",
+    "worker_share",
+    "worker_share_outstanding",
 )
 CSV_COLUMNS = ("employer_number", "as_of", "policy_version", *PERIOD_COLUMNS, "credit")
 TOTAL_LABEL = "TOTAL"
@@ -38,7 +40,8 @@ def statement_json(statement: Statement) -> str:
 
 def statement_csv(statement: Statement) -> str:
     """One row per period with the JSON's columns (and the statement's employer, date and policy
-    version on every row), then a TOTAL row: every amount column summed, and the credit."""
+    version on every row), then a TOTAL row: every amount column summed (the worker share
+    outstanding's sum is the worker share withheld and not remitted), and the credit."""
     data = statement.to_json_dict()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -90,6 +93,12 @@ def statement_table(statement: Statement, employer: Employer | None = None) -> A
     table.add_column("Meses", justify="right")
     table.add_column("Estado", no_wrap=True)
     table.add_column("Cotización", footer=fmt_usd(sums["contribution"]), **money)
+    # The worker share inside the contribution and its part not remitted (two-line headers: the
+    # table must fit 140 columns).
+    table.add_column("Cuota\nlaboral", footer=fmt_usd(sums["worker_share"]), **money)
+    table.add_column(
+        "Laboral no\nenterada", footer=fmt_usd(statement.totals.worker_share_outstanding_cents), **money
+    )
     table.add_column("Recargo", footer=fmt_usd(sums["surcharge"]), **money)
     table.add_column("Multa", footer=fmt_usd(sums["fine"]), **money)
     table.add_column("Interés", footer=fmt_usd(sums["interest"]), **money)
@@ -102,6 +111,8 @@ def statement_table(statement: Statement, employer: Employer | None = None) -> A
             str(ln.months_late),
             status_es(ln.status),
             fmt_usd(ln.contribution_cents),
+            fmt_usd(ln.worker_share_cents),
+            fmt_usd(ln.worker_share_outstanding_cents),
             fmt_usd(ln.surcharge_cents),
             fmt_usd(ln.fine_cents),
             fmt_usd(ln.interest_cents),
@@ -115,6 +126,9 @@ def statement_table(statement: Statement, employer: Employer | None = None) -> A
         f"recargo {fmt_usd(t.surcharge_outstanding_cents)}, multa {fmt_usd(t.fine_outstanding_cents)}, "
         f"interés {fmt_usd(t.interest_outstanding_cents)}.",
         f"Total pendiente: {fmt_usd(t.outstanding_cents)}.   Saldo a favor: {fmt_usd(t.credit_cents)}.",
+        f"Saldo exigible: {fmt_usd(t.overdue_cents)}.   "
+        f"Saldo corriente (no vencido): {fmt_usd(t.current_cents)}.   "
+        f"Cuota laboral retenida no enterada: {fmt_usd(t.worker_share_outstanding_cents)}.",
     ]
     if not statement.periods:
         lines.insert(0, "Sin planillas de períodos iniciados a esta fecha.")

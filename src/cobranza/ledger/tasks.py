@@ -16,8 +16,8 @@ from typing import Any
 from celery import chord, shared_task
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from cobranza.common.dates import business_date
 from cobranza.ledger import services
 from cobranza.ledger.models import PolicyVersion
 from cobranza.ledger.selectors import policy_version_for
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def _date(value: str | None) -> date:
-    return date.fromisoformat(value) if value else timezone.localdate()
+    return date.fromisoformat(value) if value else business_date()
 
 
 @shared_task(name="ledger.recompute_chunk", acks_late=True)
@@ -68,18 +68,7 @@ def recompute_finished(
     actor_id: int | None = None,
 ) -> dict[str, Any]:
     """Chord callback: the run's audit event with the summed counts."""
-    chunks = [
-        services.ChunkResult(
-            employers=c["employers"],
-            period_rows=c["period_rows"],
-            payments=c["payments"],
-            in_arrears=c["in_arrears"],
-            outstanding_cents=c["outstanding_cents"],
-            credit_cents=c["credit_cents"],
-            timings=c.get("timings", {}),
-        )
-        for c in chunk_results
-    ]
+    chunks = [services.ChunkResult.from_dict(c) for c in chunk_results]
     result = services.RecomputeResult.combine(
         as_of=_date(as_of), policy_version=policy_version, chunks=chunks, seconds=time.time() - started
     )
@@ -90,7 +79,7 @@ def recompute_finished(
 
 @shared_task(name="ledger.recompute_all")
 def recompute_all(as_of: str | None = None, actor_id: int | None = None) -> str | None:
-    """Recompute every employer's snapshot as of `as_of` (default: today in El Salvador).
+    """Recompute every employer's snapshot as of `as_of` (default: the business date).
 
     Dispatches the chunks and returns at once with the chord's id (never waits for subtasks).
     """
@@ -120,7 +109,7 @@ def schedule_balance_refresh(*, employer_ids: list[int], as_of: date | None = No
     if not employer_ids:
         return
     ids = sorted(set(employer_ids))
-    day = (as_of or timezone.localdate()).isoformat()
+    day = (as_of or business_date()).isoformat()
 
     def dispatch() -> None:
         try:

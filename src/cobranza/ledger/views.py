@@ -1,33 +1,73 @@
-"""Statement screens and documents for one employer (its page embeds the statement section)."""
+"""Statement screens and documents for one employer (its page embeds the statement section).
+
+The date of a statement comes from `?as_of=` (dd/mm/aaaa or ISO; empty: the business date). A date
+that cannot be used (malformed, out of range, no policy in force then) never makes a server error:
+the page shows the message beside its date field and today's statement; the PDF and Excel answer
+400 with the message, since no document can be made for it.
+"""
 
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.shortcuts import render
+from django.urls import reverse
 
-from cobranza.common.dates import parse_user_date
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
 from cobranza.engine.statement import COMPONENT_ES, Statement
 from cobranza.ledger import documents
-from cobranza.ledger.presentation import STATUS_BADGE, aging, status_label
-from cobranza.ledger.selectors import statement_for_employer
+from cobranza.ledger.forms import StatementDateForm
+from cobranza.ledger.models import DeclarationVersion
+from cobranza.ledger.presentation import STATUS_BADGE, aging, status_label, version_lines
+from cobranza.ledger.selectors import declaration_versions, statement_for_employer
 
 
-def as_of_from(request: HttpRequest) -> tuple[date, str]:
-    """The statement date asked for (default today) and, when it was typed wrong, why."""
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate(), ""
+def as_of_from(request: HttpRequest) -> tuple[date | None, str]:
+    """The statement date asked for (default: the business date), or None and why it was refused."""
+    form = StatementDateForm(request.GET)
+    if not form.is_valid():
+        return None, str(form.errors["as_of"][0])
+    return form.cleaned_data["as_of"] or business_date(), ""
+
+
+def requested_statement(request: HttpRequest, employer: Employer) -> tuple[Statement | None, str]:
+    """The employer's statement at the requested date, or None and the Spanish reason it cannot be
+    made (the date typed wrong or out of range, or no policy version in force at it)."""
+    as_of, error = as_of_from(request)
+    if as_of is None:
+        return None, error
     try:
-        return parse_user_date(raw, field="fecha de corte"), ""
+        return statement_for_employer(employer, as_of), ""
     except ApplicationError as exc:
-        return timezone.localdate(), f"{exc.message} Se muestra el estado de cuenta de hoy."
+        return None, exc.message
 
 
-def statement_section_context(statement: Statement) -> dict:
+def statement_page_context(request: HttpRequest, employer: Employer) -> dict:
+    """The statement section of the employer's page: at the requested date, or, when that date
+    cannot be used, at the business date with the reason shown as the date field's error."""
+    statement, error = requested_statement(request, employer)
+    if statement is None:
+        today = business_date()
+        statement = statement_for_employer(employer, today)
+        error = f"{error} Se muestra el estado de cuenta de hoy ({today:%d/%m/%Y})."
+    return {
+        **statement_section_context(
+            statement, versions=declaration_versions(employer=employer, as_of=statement.as_of)
+        ),
+        "as_of_error": error,
+        "as_of_typed": request.GET.get("as_of", "").strip() if error else "",
+    }
+
+
+def statement_section_context(
+    statement: Statement, *, versions: dict[str, list[DeclarationVersion]] | None = None
+) -> dict:
+    """What the statement section shows; `versions` (`selectors.declaration_versions`) lists the
+    versions of each corrected declaration in its period's detail."""
+    versions = versions or {}
     explanations = statement.explanations()
     by_period: dict[str | None, list] = {}
     for a in statement.allocations:
@@ -48,6 +88,7 @@ def statement_section_context(statement: Statement) -> dict:
                 "badge": STATUS_BADGE[ln.status],
                 "explanation": explanations[ln.period],
                 "allocations": by_period.get(ln.period, []),
+                "versions": version_lines(versions.get(ln.period, []), statement.as_of),
             }
             for ln in reversed(statement.periods)
         ],
@@ -63,11 +104,27 @@ def _visible_employer(request: HttpRequest, employer_number: str) -> Employer:
         raise Http404("Patrono no encontrado") from None
 
 
+def _refused_document(request: HttpRequest, employer: Employer, message: str) -> HttpResponse:
+    """No PDF or Excel for a date that cannot be used: 400, the reason, a way back to the page."""
+    return render(
+        request,
+        "errors/400.html",
+        {
+            "message": message,
+            "back_url": reverse("employers:detail", args=[employer.employer_number]),
+            "back_label": "Volver al patrono",
+        },
+        status=400,
+    )
+
+
 @login_required
 def statement_pdf(request: HttpRequest, employer_number: str) -> HttpResponse:
     employer = _visible_employer(request, employer_number)
-    as_of, _ = as_of_from(request)
-    statement = statement_for_employer(employer, as_of)
+    statement, error = requested_statement(request, employer)
+    if statement is None:
+        return _refused_document(request, employer, error)
+    as_of = statement.as_of
     issued_by = request.user.get_full_name() or request.user.get_username()
     pdf = documents.statement_pdf(statement, employer, issued_by=issued_by)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -80,8 +137,10 @@ def statement_pdf(request: HttpRequest, employer_number: str) -> HttpResponse:
 @login_required
 def statement_xlsx(request: HttpRequest, employer_number: str) -> HttpResponse:
     employer = _visible_employer(request, employer_number)
-    as_of, _ = as_of_from(request)
-    statement = statement_for_employer(employer, as_of)
+    statement, error = requested_statement(request, employer)
+    if statement is None:
+        return _refused_document(request, employer, error)
+    as_of = statement.as_of
     response = HttpResponse(
         documents.statement_xlsx(statement, employer),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
+from cobranza.common.forms import UserDateField
+
 
 class CollectorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
@@ -42,11 +44,15 @@ class CoverForm(forms.Form):
     substitute = CollectorChoiceField(
         label="Gestor suplente", queryset=User.objects.none(), widget=_sm(forms.Select(), True)
     )
-    start_date = forms.DateField(
-        label="Desde", widget=_sm(forms.DateInput(attrs={"placeholder": "dd/mm/aaaa"}, format="%d/%m/%Y"))
+    start_date = UserDateField(
+        label="Desde",
+        subject="fecha de inicio",
+        widget=_sm(forms.DateInput(attrs={"placeholder": "dd/mm/aaaa"}, format="%d/%m/%Y")),
     )
-    end_date = forms.DateField(
-        label="Hasta", widget=_sm(forms.DateInput(attrs={"placeholder": "dd/mm/aaaa"}, format="%d/%m/%Y"))
+    end_date = UserDateField(
+        label="Hasta",
+        subject="fecha de fin",
+        widget=_sm(forms.DateInput(attrs={"placeholder": "dd/mm/aaaa"}, format="%d/%m/%Y")),
     )
     reason = forms.CharField(label="Motivo", max_length=300, widget=_sm(forms.TextInput()))
 

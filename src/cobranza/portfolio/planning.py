@@ -1,5 +1,8 @@
 """Planning a distribution of unassigned employers in arrears among the collectors of their branch,
-balancing both the debt and the number of employers each collector already carries."""
+balancing both the debt and the number of employers each collector already carries.
+
+"Debt" is the overdue (exigible) balance of the snapshots: an employer whose whole balance is not yet
+due is not in arrears and weighs nothing on a collector's load (SPEC §5 "overdue vs current", §7)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from cobranza.portfolio.models import Assignment
 class Load:
     collector: User
     employers: int = 0
-    debt: Decimal = Decimal("0")
+    debt: Decimal = Decimal("0")  # overdue (exigible) balance of the employers carried now
     new_employers: int = 0
     new_debt: Decimal = Decimal("0")
 
@@ -48,29 +51,45 @@ def collectors_in_scope(*, branch_ids: list[int] | None) -> list[User]:
     return list(qs.order_by("username").distinct())
 
 
-def current_loads(collectors: list[User]) -> dict[int, tuple[int, Decimal]]:
-    """(employers, debt from the balance snapshots) each collector carries now (one query)."""
+@dataclass(frozen=True)
+class CurrentLoad:
+    """What a collector carries now: employers, and their overdue (exigible) and current (not yet
+    due) balances from the snapshots. Only `overdue` is workload; `current` is shown beside it."""
+
+    employers: int = 0
+    overdue: Decimal = Decimal("0")
+    current: Decimal = Decimal("0")
+
+
+def current_loads(collectors: list[User]) -> dict[int, CurrentLoad]:
+    """What each collector carries now, by collector id (one query)."""
+    with_balance = Q(employer__balance__isnull=False)
     rows = (
         Assignment.objects.filter(end__isnull=True, collector__in=collectors)
         .values("collector_id")
         .annotate(
             n=Count("id"),
-            debt=Sum("employer__balance__outstanding", filter=Q(employer__balance__isnull=False)),
+            overdue=Sum("employer__balance__overdue_outstanding", filter=with_balance),
+            current=Sum("employer__balance__current_outstanding", filter=with_balance),
         )
     )
-    return {r["collector_id"]: (r["n"], r["debt"] or Decimal("0")) for r in rows}
+    return {
+        r["collector_id"]: CurrentLoad(r["n"], r["overdue"] or Decimal("0"), r["current"] or Decimal("0"))
+        for r in rows
+    }
 
 
 def plan_distribution(
     unassigned: list[tuple[Employer, Decimal]], collectors: list[User]
 ) -> dict[int, BranchPlan]:
     """Greedy: largest debt first, each to the branch collector whose share of the branch's debt plus
-    share of its employers (after taking this one) is the smallest. Deterministic (ties: username)."""
+    share of its employers (after taking this one) is the smallest. Deterministic (ties: username).
+    `unassigned` pairs each employer with its overdue (exigible) debt; the loads count overdue only."""
     loads_now = current_loads(collectors)
     by_branch: dict[int, list[Load]] = defaultdict(list)
     for c in collectors:
-        n, debt = loads_now.get(c.pk, (0, Decimal("0")))
-        by_branch[c.staff_profile.branch_id].append(Load(c, n, debt))
+        now = loads_now.get(c.pk, CurrentLoad())
+        by_branch[c.staff_profile.branch_id].append(Load(c, now.employers, now.overdue))
     plans: dict[int, BranchPlan] = {}
     for employer, debt in sorted(unassigned, key=lambda x: (-x[1], x[0].employer_number)):
         plan = plans.setdefault(

@@ -4,14 +4,14 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from cobranza.common.dates import business_date
 from cobranza.portfolio.models import Assignment, Cover, StaffProfile
 
 
 def covered_collector_ids(*, user: User, on: date | None = None) -> list[int]:
     """Collectors whose portfolio `user` covers on `on` (today by default), plus the user itself."""
-    on = on or timezone.localdate()
+    on = on or business_date()
     absent = Cover.objects.filter(substitute=user, start_date__lte=on, end_date__gte=on).values_list(
         "absent_id", flat=True
     )

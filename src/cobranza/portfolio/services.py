@@ -388,8 +388,10 @@ def portfolio_distribute(
 ) -> dict[str, CollectorLoad]:
     """Assign employers in arrears to the collectors of their branch, balancing the debt (SPEC §7).
 
-    `debts` are (employer, debt in cents). Employers that already have a collector keep it; a branch
-    without active collectors keeps its employers unassigned. Returns what each collector received.
+    `debts` are (employer, overdue debt in cents): the saldo exigible, never what is not yet due
+    (SPEC §5), so an employer with nothing overdue (0) is not in arrears and is left out. Employers
+    that already have a collector keep it; a branch without active collectors keeps its employers
+    unassigned. Returns what each collector received.
     """
     assigned = set(
         Assignment.objects.filter(end__isnull=True, employer_id__in=[e.pk for e, _ in debts]).values_list(
@@ -398,7 +400,7 @@ def portfolio_distribute(
     )
     by_branch: dict[int, list[tuple[Employer, int]]] = defaultdict(list)
     for employer, cents in debts:
-        if employer.pk not in assigned:
+        if employer.pk not in assigned and cents > 0:
             by_branch[employer.branch_id].append((employer, cents))
     collectors_by_branch: dict[int, list[User]] = defaultdict(list)
     collectors = User.objects.filter(

@@ -16,17 +16,17 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cobranza.common import roles
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
 from cobranza.employers.selectors import employer_list, visible_employers
 from cobranza.portfolio import services
 from cobranza.portfolio.forms import CoverForm, DistributeForm, ReassignForm
 from cobranza.portfolio.models import Assignment, Cover
-from cobranza.portfolio.planning import collectors_in_scope, current_loads, plan_distribution
+from cobranza.portfolio.planning import CurrentLoad, collectors_in_scope, current_loads, plan_distribution
 from cobranza.portfolio.selectors import branch_of
 
 PAGE_SIZE = 50
@@ -74,7 +74,7 @@ def portfolio_index(request: HttpRequest, form: ReassignForm | None = None) -> H
         request,
         "portfolio/index.html",
         {
-            "collectors": [(c, *loads.get(c.pk, (0, Decimal("0")))) for c in collectors],
+            "collectors": [(c, loads.get(c.pk, CurrentLoad())) for c in collectors],
             "page": page,
             "search": search,
             "collector": collector,
@@ -146,7 +146,7 @@ def covers(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portfolio:covers")
     recent = (
-        Cover.objects.filter(absent__in=collectors, end_date__gte=timezone.localdate())
+        Cover.objects.filter(absent__in=collectors, end_date__gte=business_date())
         .select_related("absent", "substitute")
         .order_by("start_date")
     )
@@ -159,14 +159,16 @@ def covers(request: HttpRequest) -> HttpResponse:
 
 
 def _unassigned_in_arrears(request: HttpRequest) -> list[tuple[Employer, Decimal]]:
+    """(employer, overdue debt) of the visible employers in arrears without a collector: only an
+    overdue (exigible) balance puts an employer in arrears, and only it weighs on the workload."""
     qs = (
         visible_employers(user=request.user)
-        .filter(balance__outstanding__gt=0, balance__overdue_periods__gt=0)
+        .filter(balance__overdue_outstanding__gt=0)
         .exclude(pk__in=Assignment.objects.filter(end__isnull=True).values("employer_id"))
         .select_related("branch", "balance")
-        .order_by("-balance__outstanding")
+        .order_by("-balance__overdue_outstanding", "employer_number")
     )
-    return [(e, e.balance.outstanding) for e in qs]
+    return [(e, e.balance.overdue_outstanding) for e in qs]
 
 
 @login_required

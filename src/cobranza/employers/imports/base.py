@@ -30,18 +30,19 @@ class ImportResult:
     skipped: int
     dry_run: bool
     batch_id: int | None
+    corrected: int = 0  # declarations: rows that are a new version of a stored declaration
 
     @property
     def summary(self) -> str:
-        """`Pagos: 12 filas, 10 nuevas, 2 omitidas (ya importadas)`; a dry run says nothing was written."""
+        """`Pagos: 12 filas, 10 nuevas, 2 omitidas (ya importadas)`, `Planillas: 3 filas, 1 nueva,
+        1 corrección, 1 omitida (ya importada)`; a dry run says nothing was written."""
         parts = [plural(self.rows, "fila"), plural(self.created, "nueva")]
         if self.kind == "employers":
             parts.append(plural(self.updated, "actualizada"))
             parts.append(f"{self.skipped:,} sin cambios")
         else:
             if self.kind == "declarations":
-                note = "corrección" if self.updated == 1 else "correcciones"
-                parts.append(f"{plural(self.updated, 'reemplazada')} ({note})")
+                parts.append(plural(self.corrected, "corrección", "correcciones"))
             already = "ya importada" if self.skipped == 1 else "ya importadas"
             parts.append(f"{plural(self.skipped, 'omitida')} ({already})")
         text = f"{KIND_LABELS[self.kind]}: {', '.join(parts)}"

@@ -123,6 +123,10 @@ class EmployerPlan:
     def updated(self) -> int:
         return len(self.updates)
 
+    @property
+    def corrected(self) -> int:
+        return 0
+
     def write(self, *, batch: ImportBatch, actor: Any, filename: str, progress: Progress) -> None:
         self.branches.create(actor=actor, filename=filename)
         self.sectors.create(actor=actor, filename=filename)

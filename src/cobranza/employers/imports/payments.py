@@ -28,6 +28,10 @@ class PaymentPlan:
         return 0
 
     @property
+    def corrected(self) -> int:
+        return 0
+
+    @property
     def skipped(self) -> int:
         return len(self.skip)
 

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from cobranza.common import audit
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.imports.base import ImportRejected, ImportResult, Problems
 from cobranza.employers.imports.columns import map_header
@@ -52,7 +52,8 @@ def run_import(
     until the end). `today` (default: today in El Salvador) bounds payment dates and periods.
 
     Idempotent by natural keys: employers by number (changed columns update it, audited),
-    declarations by employer and period (different content replaces it: a correction, audited),
+    declarations by employer and period (content equal to one of its versions is skipped; other
+    content is a correction: a new version, audited),
     payments by payment id (the same row again is skipped, never counted twice).
     """
     if kind not in VALIDATORS:
@@ -60,7 +61,7 @@ def run_import(
             f"Tipo de importación desconocido: {kind} (use employers, declarations o payments)."
         )
     filename = filename or source_name(source)
-    today = today or timezone.localdate()
+    today = today or business_date()
     problems = Problems()
     with open_table(source, filename) as table:
         header = map_header(kind, table.header, problems)
@@ -99,6 +100,7 @@ def run_import(
                 rows=validator.rows,
                 created=plan.created,
                 updated=plan.updated,
+                corrected=plan.corrected,
                 skipped=plan.skipped,
                 dry_run=dry_run,
                 batch_id=None,
@@ -112,27 +114,27 @@ def run_import(
                 rows=result.rows,
                 created=result.created,
                 updated=result.updated,
+                corrected=result.corrected,
                 skipped=result.skipped,
             )
             if progress:
-                progress(0, result.created + result.updated)  # the writing pass starts
+                progress(0, result.created + result.updated + result.corrected)  # the writing pass starts
             plan.write(batch=batch, actor=actor, filename=filename, progress=progress)
             result = replace(result, batch_id=batch.pk)
-            if kind != "employers" and (result.created or result.updated):
+            if kind != "employers" and (result.created or result.corrected):
                 _refresh_balances_after_commit(kind=kind, batch=batch)
+            counts = {
+                "kind": kind,
+                "filename": filename,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "skipped": result.skipped,
+            }
+            if kind == "declarations":
+                counts["corrected"] = result.corrected
             audit.record(
-                actor=actor,
-                action="import.completed",
-                obj=batch,
-                after={
-                    "kind": kind,
-                    "filename": filename,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "skipped": result.skipped,
-                },
-                reason=result.summary,
+                actor=actor, action="import.completed", obj=batch, after=counts, reason=result.summary
             )
     except IntegrityError:
         # Only a concurrent writer can get here: every constraint was checked above.

@@ -5,7 +5,7 @@ Each kind (`payments`, `declarations`, `employers`) has a validator fed the rows
 (`add`): it keeps the good rows as compact tuples and reports every problem. `finish()` resolves
 the employer numbers of the file in a few chunked queries (never one query per row) and `plan()`,
 run inside the import's transaction, compares the rows with what is stored: identical rows are
-skipped, changed declarations are corrections, a payment id stored with other content is a
+skipped, changed declarations are corrections (new versions), a payment id stored with other content is a
 problem. The plan writes itself (`plan.write`).
 """
 
@@ -35,6 +35,9 @@ class Plan(Protocol):
 
     @property
     def updated(self) -> int: ...
+
+    @property
+    def corrected(self) -> int: ...
 
     @property
     def skipped(self) -> int: ...

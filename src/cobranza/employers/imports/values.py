@@ -31,6 +31,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from cobranza.common.dates import EARLIEST, LATEST
+
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 FIRST_PERIOD = "1954-01"  # the ISSS began collecting in 1954 (SPEC §3)
@@ -204,7 +206,15 @@ def parse_count(value: object) -> int:
 
 
 def parse_date(value: object) -> date:
-    """ISO `yyyy-mm-dd` or `dd/mm/yyyy`; an XLSX date cell as is (its time of day is ignored)."""
+    """ISO `yyyy-mm-dd` or `dd/mm/yyyy`; an XLSX date cell as is (its time of day is ignored).
+    Within 01/01/1954 … 31/12/2100 (SPEC §5), like every date a person gives the system."""
+    day = _date_of(value)
+    if not EARLIEST <= day <= LATEST:
+        raise BadValue(f"fecha fuera de rango (debe estar entre {EARLIEST:%d/%m/%Y} y {LATEST:%d/%m/%Y})")
+    return day
+
+
+def _date_of(value: object) -> date:
     if type(value) is str:
         text = value.strip()
         match = _ISO_DATE.match(text)

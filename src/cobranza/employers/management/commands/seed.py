@@ -5,7 +5,8 @@ through the same import as users' files (`run_import`), so demo data passes ever
 does. Then the demo users are created (password `demo`), and the employers in arrears are
 distributed among the collectors of their branch, balancing the debt (`portfolio_distribute`).
 "In arrears" is the engine's answer (`compute_batch` with the default policy) as of `--today`:
-some period past its due date with contribution still unpaid.
+something still unpaid on a period past its due date (the saldo exigible); what is not yet due (the
+current month) opens no case and weighs nothing in the balancing (SPEC §5 "overdue vs current").
 
 Idempotent: users are matched by username (an existing demo user keeps its password), employers,
 declarations and payments by their natural keys, and employers that already have a collector keep it.
@@ -25,9 +26,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
-from cobranza.common.dates import parse_user_date
+from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.roles import Role
 from cobranza.employers.imports import ImportRejected, run_import
@@ -69,20 +69,20 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 def debts_in_arrears(*, today: date) -> list[tuple[Employer, int]]:
-    """(employer, total outstanding in cents) of every employer with contribution unpaid on a past-due
-    period at `today`: recomputes the balance snapshots of the whole portfolio (the same batch path as
-    `cobranza recompute`, with the policy in force) and reads them."""
+    """(employer, overdue outstanding in cents) of every employer owing something on a past-due period
+    at `today`: recomputes the balance snapshots of the whole portfolio (the same batch path as
+    `cobranza recompute`, with the policy in force) and reads them. Debt not yet due is left out."""
     from cobranza.ledger.models import BalanceSnapshot
     from cobranza.ledger.services import balances_recompute
 
     balances_recompute(actor=None, as_of=today)
     snapshots = (
-        BalanceSnapshot.objects.filter(overdue_periods__gt=0, contribution_outstanding__gt=0)
+        BalanceSnapshot.objects.filter(overdue_outstanding__gt=0)
         .select_related("employer")
-        .only("outstanding", "employer__id", "employer__employer_number", "employer__branch_id")
+        .only("overdue_outstanding", "employer__id", "employer__employer_number", "employer__branch_id")
         .order_by("employer__employer_number")
     )
-    return [(snap.employer, int(snap.outstanding * 100)) for snap in snapshots]
+    return [(snap.employer, int(snap.overdue_outstanding * 100)) for snap in snapshots]
 
 
 def open_cases(employers: list[Employer]) -> int:
@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 today = parse_user_date(today, field="--today")
             except ApplicationError as error:
                 raise CommandError(error.message) from error
-        today = today or timezone.localdate()
+        today = today or business_date()
         verbosity = options["verbosity"]
         if options["if_empty"] and Employer.objects.exists():
             if verbosity:
@@ -267,7 +267,10 @@ class Command(BaseCommand):
         employers = Employer.objects.count()
         share = len(debts) / employers if employers else 0
         owed = sum(cents for _, cents in debts)
-        out(f"Patronos en mora: {len(debts):,} de {employers:,} ({share:.1%}), saldo total {fmt_usd(owed)}.")
+        out(
+            f"Patronos en mora: {len(debts):,} de {employers:,} ({share:.1%}), "
+            f"saldo exigible {fmt_usd(owed)}."
+        )
         if loads:
             out("Carteras asignadas (nuevas):")
             for load in loads.values():

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from cobranza.common.dates import parse_user_date
+from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
 from cobranza.ledger.selectors import statement_for_employer
@@ -24,9 +23,10 @@ from cobranza.ledger.statement_export import FORMATS, render_table, statement_cs
 
 
 def parse_as_of(value: str | None) -> date:
-    """`--as-of`: ISO or dd/mm/yyyy; today in El Salvador when absent."""
+    """`--as-of`: ISO or dd/mm/yyyy, 1954…2100; the business date (COBRANZA_BUSINESS_DATE, else
+    today in El Salvador) when absent."""
     if value is None or not value.strip():
-        return timezone.localdate()
+        return business_date()
     try:
         return parse_user_date(value, field="fecha")
     except ApplicationError as error:
