@@ -31,3 +31,5 @@ VISIBLE = {
 
 HEADS = {"admin", "jefe", "jefe_sucursal"}
 COLLECTORS = {"gestor1", "gestor2"}
+# Who may change a case's state by hand (issue 9): the portfolio's collector and the heads.
+CASE_STATE_CHANGERS = COLLECTORS | HEADS

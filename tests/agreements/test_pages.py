@@ -29,7 +29,8 @@ def test_employer_page_shows_agreements_section_with_options(client, agr):
     assert reverse("agreements:options", args=["100000002"]) in html
 
 
-def test_options_page_lists_each_allowed_term_and_simulates(client, agr):
+def test_options_page_lists_each_allowed_term_and_simulates(client, agr, settings):
+    settings.COBRANZA_BUSINESS_DATE = AS_OF  # drafts are dated today: the button shows on today's options
     client.force_login(agr.users.gestor1)
     url = reverse("agreements:options", args=["100000002"])
     html = client.get(url, {"as_of": "2024-06-30"}).content.decode()
@@ -67,7 +68,8 @@ def test_options_page_hides_draft_button_from_roles_that_cannot_draft(client, ag
     assert response.status_code == 403 and Agreement.objects.count() == 0
 
 
-def test_draft_approve_and_down_payment_through_the_pages(client, agr):
+def test_draft_approve_and_down_payment_through_the_pages(client, agr, settings):
+    settings.COBRANZA_BUSINESS_DATE = AS_OF
     client.force_login(agr.users.gestor1)
     response = client.post(
         reverse("agreements:draft", args=["100000002"]),
@@ -106,7 +108,8 @@ def test_draft_approve_and_down_payment_through_the_pages(client, agr):
     assert agreement.state == AgreementState.ACTIVE
 
 
-def test_refusals_are_shown_in_spanish_and_save_nothing(client, agr):
+def test_refusals_are_shown_in_spanish_and_save_nothing(client, agr, settings):
+    settings.COBRANZA_BUSINESS_DATE = AS_OF
     client.force_login(agr.users.gestor1)
     response = client.post(
         reverse("agreements:draft", args=["100000002"]),

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 SEES_E2 = {"admin", "jefe", "jefe_sucursal", "gestor1", "callcenter", "juridico", "atencion", "otras"}
 PAGES = {
     "agreements:list": set(ALL_ROLES),
-    "agreements:call_list": {"admin", "jefe", "jefe_sucursal", "callcenter"},
-    "agreements:reports": {"admin", "jefe", "jefe_sucursal"},
+    # a collector sees the lists and reports of its own portfolio (issue 9, item 8)
+    "agreements:call_list": {"admin", "jefe", "jefe_sucursal", "callcenter", "gestor1", "gestor2"},
+    "agreements:reports": {"admin", "jefe", "jefe_sucursal", "gestor1", "gestor2"},
 }
 CAN_DRAFT = {"jefe", "jefe_sucursal", "gestor1"}  # of those who see 100000002
 CAN_APPROVE = {"jefe", "jefe_sucursal"}
@@ -51,10 +52,11 @@ def test_pages_by_role(client, agr, signed, role):
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
-def test_draft_and_approve_by_role(client, agr, role):
+def test_draft_and_approve_by_role(client, agr, role, settings):
     from cobranza.agreements.models import Agreement
-    from tests.agreements.helpers import draft_e2
+    from tests.agreements.helpers import AS_OF, draft_e2
 
+    settings.COBRANZA_BUSINESS_DATE = AS_OF  # drafts are dated on the business date
     client.force_login(getattr(agr.users, role))
     response = client.post(
         reverse("agreements:draft", args=["100000002"]),
@@ -139,7 +141,10 @@ def test_api_content(client, agr, signed):
     assert detail["monthly_rate"] == "0.0126"
     assert client.get("/api/agreements/999999", **auth).status_code == 404
     assert client.get(f"/api/agreements/{signed.pk}").status_code == 401
-    assert (
-        client.get("/api/employers/100000004/agreement-options?as_of=2999-01-01", **auth).status_code == 400
+    future = client.get("/api/employers/100000004/agreement-options?as_of=2099-01-01", **auth)
+    assert future.status_code == 400 and "es futura" in future.json()["detail"]
+    beyond = client.get("/api/employers/100000004/agreement-options?as_of=2999-01-01", **auth)
+    assert beyond.status_code == 422 and beyond.json()["detail"].startswith(
+        "Fecha fuera de rango: «2999-01-01»"
     )
     assert date(2024, 6, 30)

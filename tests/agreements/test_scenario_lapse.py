@@ -2,7 +2,7 @@
 
 Textiles del Pacífico (100000002) owes $1,434.90 at 30/06/2024. It signs a 6-installment agreement
 (down payment $286.98 paid on 05/07/2024), pays the first installment, then stops paying. The
-statement keeps the covered periods' surcharge frozen at the signing date while the agreement is in
+statement keeps the covered periods' surcharge frozen at the draft's date (30/06/2024) while the agreement is in
 force; `agreements check` marks the overdue installments (one puts the agreement on the call
 center's list), and with the third overdue installment the agreement lapses: the freeze is lifted
 and the periods are computed again as if there had been no agreement, every payment kept.
@@ -34,9 +34,9 @@ def check(as_of: str) -> str:
 
 def test_employer_defaults_on_its_agreement(agr):
     agreement = active_e2(agr, paid_on=SIGNED)
-    pay(agr.e2, "CUOTA-1", date(2024, 7, 29), "199.85")
+    pay(agr.e2, "CUOTA-1", date(2024, 7, 29), "199.85", reference=agreement.number)
 
-    # While in force: surcharge and fine of the covered periods stop at the signing date.
+    # While in force: surcharge and fine of the covered periods stop at the draft's date.
     at_signing = statement(agr.e2, SIGNED)
     october = date(2024, 10, 10)
     frozen = statement(agr.e2, october)
@@ -44,7 +44,13 @@ def test_employer_defaults_on_its_agreement(agr):
     for period in COVERED:
         assert frozen.line(period).surcharge_cents == at_signing.line(period).surcharge_cents, period
         assert frozen.line(period).surcharge_cents < unfrozen.line(period).surcharge_cents, period
-    assert frozen.totals.outstanding_cents < unfrozen.totals.outstanding_cents
+    assert frozen.totals.surcharge_outstanding_cents < unfrozen.totals.surcharge_outstanding_cents
+    # the interest of the installments due and unpaid (2 and 3) is the agreement's own line
+    [line] = frozen.agreements
+    assert line.number == agreement.number and line.interest_outstanding_cents > 0
+    assert frozen.totals.outstanding_cents == line.balance_cents + sum(
+        ln.outstanding_cents for ln in frozen.periods if ln.period not in COVERED
+    )
 
     # September: installment 2 is overdue (due 30/08, grace 5 days): still active, on the call list.
     assert "con cuotas vencidas" in check("2024-09-10")
@@ -86,8 +92,10 @@ def test_employer_defaults_on_its_agreement(agr):
     assert freezes_for(agr.e2, november) == {}
     after = statement(agr.e2, november)
     assert after.to_json_dict() == statement(agr.e2, november, frozen=False).to_json_dict()
-    assert after.totals.outstanding_cents > before.totals.outstanding_cents
-    paid = sum(a.cents for a in after.allocations) + after.totals.credit_cents
+    # the surcharge runs again from the due dates; the agreement's interest line is gone
+    assert after.totals.surcharge_outstanding_cents > before.totals.surcharge_outstanding_cents
+    assert after.agreements == [] and before.agreements[0].interest_outstanding_cents > 0
+    paid = sum(a.cents for a in after.allocations if not a.from_credit)
     assert paid == 28698 + 19985  # the down payment and the first installment, both kept
     # A statement dated while the agreement was in force still shows the freeze (history holds).
     assert set(freezes_for(agr.e2, october)) == set(COVERED)
@@ -97,8 +105,11 @@ def test_employer_defaults_on_its_agreement(agr):
     assert [r.agreement.pk for r in defaulted_agreements(user=agr.users.callcenter, as_of=november)] == [
         agreement.pk
     ]
-    # ... and not on a collector's view of it.
-    assert defaulted_agreements(user=agr.users.gestor1, as_of=november) == []
+    # ... and on the view of the collector whose portfolio holds the employer, not on another's.
+    assert [r.agreement.pk for r in defaulted_agreements(user=agr.users.gestor1, as_of=november)] == [
+        agreement.pk
+    ]
+    assert defaulted_agreements(user=agr.users.gestor2, as_of=november) == []
 
 
 def test_statement_for_employer_honours_freezes(agr):
@@ -123,6 +134,8 @@ def test_check_command_refuses_user_mistakes(agr):
     with pytest.raises(CommandError, match="inválida"):
         check("2024-13-01")
     with pytest.raises(CommandError, match="futura"):
+        check("2099-01-01")
+    with pytest.raises(CommandError, match="fuera de rango"):
         check("2999-01-01")
     out = StringIO()
     call_command("agreement", "check", "--as-of", "2024-07-10", stdout=out)

@@ -11,7 +11,7 @@ from cobranza.agreements.models import Agreement, AgreementState, Installment
 from cobranza.agreements.selectors import freezes_for
 from cobranza.common.errors import ApplicationError
 from cobranza.common.models import AuditEvent
-from tests.agreements.helpers import AS_OF, active_e2, draft_e2, pay
+from tests.agreements.helpers import AS_OF, active_e2, business_day, draft_e2, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +80,14 @@ def test_draft_refuses_a_zero_installment(agr):
     """The engine's level installment on a few cents can exhaust the balance early, leaving a last
     installment of $0.00: such a schedule is refused rather than stored."""
     # 100000004 owes $89.99 at 30/06/2024; a down payment of $89.90 leaves 9 cents for 6 installments.
-    assert_refused(
-        lambda: services.agreement_draft(
-            actor=agr.users.gestor1, employer=agr.e4, down_payment="89.90", installments=6, as_of=AS_OF
-        ),
-        "demasiado pequeño",
-        "cuota 6",
-    )
+    with business_day(AS_OF):
+        assert_refused(
+            lambda: services.agreement_draft(
+                actor=agr.users.gestor1, employer=agr.e4, down_payment="89.90", installments=6
+            ),
+            "demasiado pequeño",
+            "cuota 6",
+        )
 
 
 def test_draft_refuses_a_second_agreement_over_the_same_periods(agr):
@@ -106,8 +107,9 @@ def test_draft_refuses_active_agreement_periods_too(agr):
     assert_refused(lambda: draft_e2(agr), active.number, "vigente")
 
 
-def test_draft_refusals_for_people_and_dates(agr):
+def test_draft_refusals_for_people_and_dates(agr, settings):
     assert_refused(lambda: draft_e2(agr, actor=agr.users.gestor2), "cartera")
+    settings.COBRANZA_BUSINESS_DATE = AS_OF
     assert_refused(lambda: draft_e2(agr, actor=agr.users.callcenter), "Solo un gestor")
     assert_refused(
         lambda: services.agreement_draft(
@@ -125,14 +127,13 @@ def test_draft_refusals_for_people_and_dates(agr):
             employer=agr.e2,
             down_payment="286.98",
             installments=6,
-            as_of=AS_OF,
             start=date(2024, 6, 1),
         ),
         "debe vencer después",
     )
     assert_refused(
         lambda: services.agreement_draft(
-            actor=agr.users.gestor1, employer=agr.world.own, down_payment="1", installments=3, as_of=AS_OF
+            actor=agr.users.gestor1, employer=agr.world.own, down_payment="1", installments=3
         ),
         "no tiene deuda",
     )
@@ -182,8 +183,9 @@ def test_down_payment_activates_and_freezes(agr):
     )
     assert agreement.state == AgreementState.ACTIVE
     assert agreement.signed_on == date(2024, 7, 5) and agreement.down_payment_payment == payment
+    # frozen at the draft's date (30/06/2024), when the debt was fixed, from the signing on
     assert freezes_for(agr.e2, date(2024, 8, 1)) == {
-        p: date(2024, 7, 5) for p in ("2024-01", "2024-02", "2024-03")
+        p: date(2024, 6, 30) for p in ("2024-01", "2024-02", "2024-03")
     }
     assert freezes_for(agr.e2, date(2024, 7, 4)) == {}  # not signed yet at that date
 
@@ -217,14 +219,26 @@ def test_down_payment_refusals(agr, world):
         lambda: services.agreement_register_down_payment(
             actor=agr.users.gestor1, agreement=agreement, payment=before
         ),
-        "anterior a la fecha de cálculo",
+        "anterior a la fecha del convenio",
+        "ya está descontado",
     )
-    late = pay(agr.e2, "DP-4", date(2024, 8, 1), "500.00")
+    # Validity: 10 business days from Sunday 30/06/2024 → Friday 12/07/2024 (no holidays between).
+    assert agreement.valid_until == date(2024, 7, 12)
+    late = pay(agr.e2, "DP-4", date(2024, 7, 15), "500.00")
     assert_refused(
         lambda: services.agreement_register_down_payment(
             actor=agr.users.gestor1, agreement=agreement, payment=late
         ),
-        "primera cuota",
+        "12/07/2024",
+        "último día para pagar la prima",
+    )
+    for_july = pay(agr.e2, "DP-5", date(2024, 7, 3), "500.00", period="2024-07")
+    assert_refused(
+        lambda: services.agreement_register_down_payment(
+            actor=agr.users.gestor1, agreement=agreement, payment=for_july
+        ),
+        "período 2024-07",
+        "no cubre",
     )
     services.agreement_register_down_payment(actor=agr.users.gestor1, agreement=agreement, payment=early)
     # The same payment cannot be the down payment of another agreement.
@@ -274,9 +288,11 @@ def test_cancel_rules(agr):
 # ------------------------------------------------------------------------------------ check
 def test_check_pays_installments_oldest_first_and_marks_overdue(agr):
     agreement = active_e2(agr, paid_on=date(2024, 7, 5))
-    pay(agr.e2, "C1", date(2024, 7, 29), "199.85")
+    pay(agr.e2, "C1", date(2024, 7, 29), "199.85", reference=agreement.number)
     pay(agr.e2, "C2", date(2024, 8, 30), "100.00", period="2024-02")
-    pay(agr.e2, "OTHER", date(2024, 8, 30), "999.00", period="2024-07")  # a later month's contribution
+    # a later month's contribution, paid after installment 2 fell due: not an installment (what it
+    # leaves over is credit, applied only when something else falls due)
+    pay(agr.e2, "OTHER", date(2024, 9, 5), "999.00", period="2024-07")
     result = services.agreements_check(actor=None, as_of=date(2024, 9, 10))
     assert result.checked == 1 and result.overdue == [agreement.number] and not result.lapsed
     rows = {i.number: i for i in agreement.installments.all()}
@@ -293,7 +309,7 @@ def test_check_pays_installments_oldest_first_and_marks_overdue(agr):
 
 def test_check_partial_before_due_date(agr):
     agreement = active_e2(agr)
-    pay(agr.e2, "C1", date(2024, 7, 20), "50.00")
+    pay(agr.e2, "C1", date(2024, 7, 20), "50.00", reference=agreement.number)
     services.agreements_check(actor=None, as_of=date(2024, 7, 25))
     assert agreement.installments.get(number=1).status == "partial"
 
@@ -333,16 +349,29 @@ def test_fulfilled_when_every_installment_is_paid(agr):
     assert result.fulfilled == [agreement.number]
     assert agreement.state == AgreementState.FULFILLED and agreement.fulfilled_on == date(2024, 8, 20)
     assert set(agreement.installments.values_list("status", flat=True)) == {"paid"}
-    # A fulfilled agreement keeps its periods frozen at the signing date.
-    assert set(freezes_for(agr.e2, date(2025, 1, 1)).values()) == {date(2024, 7, 5)}
+    # A fulfilled agreement keeps its periods frozen at the draft's date (debt fixed then).
+    assert set(freezes_for(agr.e2, date(2025, 1, 1)).values()) == {date(2024, 6, 30)}
     event = AuditEvent.objects.get(action="agreement.fulfilled")
     assert event.before["state"] == "active" and event.after["state"] == "fulfilled"
 
 
-def test_excess_of_the_down_payment_goes_to_the_first_installment(agr):
+def test_excess_of_the_down_payment_naming_the_agreement_goes_to_the_first_installment(agr):
+    agreement = draft_e2(agr)
+    services.agreement_approve(actor=agr.users.jefe, agreement=agreement)
+    payment = pay(agr.e2, "DP", date(2024, 7, 5), "386.98", reference=f"prima {agreement.number}")
+    services.agreement_register_down_payment(actor=agr.users.gestor1, agreement=agreement, payment=payment)
+    services.agreements_check(actor=None, as_of=date(2024, 7, 6))
+    assert agreement.installments.get(number=1).paid_amount == Decimal("100.00")
+
+
+def test_excess_of_a_down_payment_not_naming_the_agreement_is_an_ordinary_payment(agr):
+    """$386.98 paid on 05/07/2024 with no reference: $286.98 is the down payment; the other $100.00
+    is an ordinary payment (SPEC §5), not installment 1 paid in advance: installment 1 ($199.85,
+    due 30/07/2024) is still wholly unpaid."""
     agreement = draft_e2(agr)
     services.agreement_approve(actor=agr.users.jefe, agreement=agreement)
     payment = pay(agr.e2, "DP", date(2024, 7, 5), "386.98")
     services.agreement_register_down_payment(actor=agr.users.gestor1, agreement=agreement, payment=payment)
     services.agreements_check(actor=None, as_of=date(2024, 7, 6))
-    assert agreement.installments.get(number=1).paid_amount == Decimal("100.00")
+    first = agreement.installments.get(number=1)
+    assert (first.amount, first.paid_amount, first.status) == (Decimal("199.85"), Decimal("0.00"), "pending")

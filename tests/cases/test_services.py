@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from cobranza.cases import services
 from cobranza.cases.models import (
+    AGREEMENT_STATES,
     CASE_TRANSITIONS,
+    MANUAL_TRANSITIONS,
     ActionKind,
     ActionOutcome,
     CaseDocument,
@@ -81,8 +83,10 @@ def test_service_desk_cannot_open_cases(world):
 
 @pytest.mark.parametrize("from_state,to_state", list(product(CaseState.values, CaseState.values)))
 def test_transition_table(world, from_state, to_state):
+    """By hand, a head makes exactly the moves of MANUAL_TRANSITIONS; the agreement's states never."""
     case = make_case(world, from_state)
-    allowed = to_state in CASE_TRANSITIONS[from_state]
+    allowed = to_state in MANUAL_TRANSITIONS[from_state]
+    assert allowed == (to_state in CASE_TRANSITIONS[from_state] and to_state not in AGREEMENT_STATES)
     close_reason = "paid" if to_state == CaseState.CLOSED else None
     if allowed:
         services.case_transition(
@@ -93,7 +97,8 @@ def test_transition_table(world, from_state, to_state):
         event = AuditEvent.objects.get(action="case.transition", object_id=str(case.pk))
         assert event.before == {"state": from_state} and event.after["state"] == to_state
     else:
-        with pytest.raises(ApplicationError, match="no puede pasar"):
+        refusal = "no se asigna a mano" if to_state in AGREEMENT_STATES else "no puede pasar"
+        with pytest.raises(ApplicationError, match=refusal):
             services.case_transition(
                 actor=world.users.jefe,
                 case=case,
@@ -106,12 +111,144 @@ def test_transition_table(world, from_state, to_state):
         assert not AuditEvent.objects.filter(action="case.transition").exists()
 
 
-def test_agreement_lapses_and_is_renegotiated(world):
+def agreement_in(world, state, employer=None, number="CP-000001"):
+    """What the cases app reads of an agreement (it does not import the agreements app)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(number=number, state=state, employer_id=(employer or world.own).pk)
+
+
+@pytest.mark.parametrize(
+    "state,label,rule",
+    [
+        ("agreement", "En convenio de pago", "se recibe la prima"),
+        ("fulfilled", "Convenio cumplido", "todas sus cuotas pagadas"),
+        ("lapsed", "Convenio incumplido", "se declara incumplido"),
+    ],
+)
+def test_agreement_states_are_never_set_by_hand(world, state, label, rule):
     case = make_case(world, CaseState.IN_COLLECTION)
-    for state in ("agreement", "lapsed", "agreement", "fulfilled"):
-        services.case_transition(actor=world.users.gestor1, case=case, to_state=state, reason="convenio")
-    assert case.state == CaseState.FULFILLED
-    assert AuditEvent.objects.filter(action="case.transition").count() == 4
+    for actor in (world.users.jefe, world.users.gestor1, world.users.admin):
+        with pytest.raises(ApplicationError) as error:
+            services.case_transition(actor=actor, case=case, to_state=state, reason="a mano")
+        assert (
+            error.value.message.startswith(f"«{label}» no se asigna a mano") and rule in error.value.message
+        )
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_COLLECTION
+    assert not AuditEvent.objects.filter(action="case.transition").exists()
+
+
+def test_the_case_follows_its_agreement_signed_lapsed_renegotiated_fulfilled(world):
+    case = make_case(world, CaseState.IN_COLLECTION)
+    for agreement_state, case_state in (
+        ("active", "agreement"),
+        ("lapsed", "lapsed"),
+        ("active", "agreement"),
+        ("fulfilled", "fulfilled"),
+    ):
+        services.case_follow_agreement(
+            actor=None, case=case, agreement=agreement_in(world, agreement_state), reason="convenio"
+        )
+        assert case.state == case_state
+    events = AuditEvent.objects.filter(action="case.transition").order_by("id")
+    assert [e.after["state"] for e in events] == ["agreement", "lapsed", "agreement", "fulfilled"]
+    assert all(e.after["agreement"] == "CP-000001" for e in events)
+    # the same state again changes nothing
+    services.case_follow_agreement(
+        actor=None, case=case, agreement=agreement_in(world, "fulfilled"), reason="x"
+    )
+    assert events.count() == 4
+
+
+def test_the_case_follows_only_a_real_agreement_of_its_employer(world):
+    case = make_case(world, CaseState.IN_COLLECTION)
+    with pytest.raises(ApplicationError, match="no es del patrono"):
+        services.case_follow_agreement(
+            actor=None,
+            case=case,
+            agreement=agreement_in(world, "active", employer=world.colleague),
+            reason="x",
+        )
+    for state in ("draft", "approved", "cancelled", "expired"):
+        with pytest.raises(ApplicationError, match="no está vigente, cumplido ni incumplido"):
+            services.case_follow_agreement(
+                actor=None, case=case, agreement=agreement_in(world, state), reason="x"
+            )
+    # the workflow still holds: an in-collection case cannot jump to fulfilled
+    with pytest.raises(ApplicationError, match="no puede pasar"):
+        services.case_follow_agreement(
+            actor=None, case=case, agreement=agreement_in(world, "fulfilled"), reason="x"
+        )
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_COLLECTION
+
+
+def test_a_case_under_agreement_has_no_manual_move(world):
+    case = make_case(world, CaseState.AGREEMENT)
+    assert case.manual_transitions() == []
+    with pytest.raises(ApplicationError, match="Su estado cambia solo con el convenio de pago"):
+        services.case_transition(
+            actor=world.users.jefe, case=case, to_state="closed", reason="x", close_reason="uncollectible"
+        )
+
+
+@pytest.mark.parametrize("role", ["callcenter", "juridico", "atencion", "otras"])
+def test_only_the_portfolio_collector_and_heads_change_states(world, role):
+    case = make_case(world, CaseState.OPEN)
+    with pytest.raises(ApplicationError, match="Solo el gestor de cobros del patrono o una jefatura"):
+        services.case_transition(
+            actor=getattr(world.users, role), case=case, to_state="in_collection", reason="x"
+        )
+    with pytest.raises(ApplicationError, match="No tiene acceso"):  # another collector's employer
+        services.case_transition(actor=world.users.gestor2, case=case, to_state="in_collection", reason="x")
+    services.case_transition(actor=world.users.gestor1, case=case, to_state="in_collection", reason="llamé")
+    assert case.state == CaseState.IN_COLLECTION
+
+
+def test_legal_cannot_close_a_referred_case_any_more(world):
+    case = make_case(world, CaseState.REFERRED_TO_LEGAL)
+    with pytest.raises(ApplicationError, match="Solo el gestor de cobros del patrono o una jefatura"):
+        services.case_transition(
+            actor=world.users.juridico, case=case, to_state="closed", reason="x", close_reason="uncollectible"
+        )
+    with pytest.raises(ApplicationError, match="Solo una jefatura"):
+        services.case_transition(
+            actor=world.users.gestor1, case=case, to_state="closed", reason="x", close_reason="uncollectible"
+        )
+    services.case_transition(
+        actor=world.users.jefe,
+        case=case,
+        to_state="closed",
+        reason="sin bienes",
+        close_reason="uncollectible",
+    )
+    assert case.state == CaseState.CLOSED and case.close_reason == "uncollectible"
+
+
+def test_closing_as_paid_needs_the_debt_in_arrears_at_zero(in_arrears, settings):
+    from cobranza.ledger.selectors import statement_for_employer
+
+    world = in_arrears
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 6, 30)
+    owed = statement_for_employer(world.own, date(2024, 6, 30)).totals.overdue_cents
+    assert owed > 0
+    case = make_case(world, CaseState.IN_COLLECTION)
+    with pytest.raises(ApplicationError) as error:
+        services.case_transition(
+            actor=world.users.jefe, case=case, to_state="closed", reason="pagó", close_reason="paid"
+        )
+    assert error.value.message == (
+        f"No se puede cerrar el expediente {case.code} como pagado: el patrono adeuda "
+        f"${owed // 100:,}.{owed % 100:02d} exigibles al 30/06/2024."
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_COLLECTION
+    # uncollectible is a head's decision whatever is owed
+    services.case_transition(
+        actor=world.users.jefe, case=case, to_state="closed", reason="quiebra", close_reason="uncollectible"
+    )
+    assert case.state == CaseState.CLOSED
 
 
 def test_closing_needs_a_reason_and_a_head(world):
@@ -124,7 +261,7 @@ def test_closing_needs_a_reason_and_a_head(world):
         )
     with pytest.raises(ApplicationError, match="solo se indica al cerrar"):
         services.case_transition(
-            actor=world.users.jefe, case=case, to_state="agreement", reason="x", close_reason="paid"
+            actor=world.users.jefe, case=case, to_state="referred_to_legal", reason="x", close_reason="paid"
         )
     services.case_transition(
         actor=world.users.jefe, case=case, to_state="closed", reason="pagó", close_reason="paid"
@@ -285,7 +422,7 @@ def test_promise_within_the_debt_is_saved_and_followed_up(in_arrears):
     "amount,days,message",
     [
         ("100.00", -1, "no puede estar en el pasado"),
-        ("1000000.00", 5, "supera la deuda pendiente"),
+        ("1000000.00", 5, "supera la deuda exigible"),
         ("0", 5, "mayor que cero"),
         ("10.001", 5, "dos decimales"),
         ("100.00", None, "monto y fecha"),

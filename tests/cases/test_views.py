@@ -4,6 +4,7 @@ the others."""
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +13,8 @@ from django.utils import timezone
 
 from cobranza.cases import services
 from cobranza.cases.models import ActionOutcome, CaseDocument, CaseFile, CollectionAction, PaymentPromise
-from cobranza.ledger.models import BalanceSnapshot, PolicyVersion
 from tests.cases.conftest import PDF_BYTES
-from tests.roles import ALL_ROLES, COLLECTORS, HEADS, VISIBLE
+from tests.roles import ALL_ROLES, CASE_STATE_CHANGERS, COLLECTORS, HEADS, VISIBLE
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_a_refused_promise_shows_the_reason_and_keeps_the_input(client, in_arrea
     )
     assert response.status_code == 400
     content = response.content.decode()
-    assert "supera la deuda pendiente" in content and 'value="Sr. Ramírez"' in content
+    assert "supera la deuda exigible" in content and 'value="Sr. Ramírez"' in content
     assert not CollectionAction.objects.exists()
 
 
@@ -252,22 +252,10 @@ def test_review_queue_return_and_answer(client, in_arrears):
 # -- worklist ------------------------------------------------------------------------------------
 
 
-def _snapshot(employer, outstanding, months, oldest="2024-01"):
-    return BalanceSnapshot.objects.create(
-        employer=employer,
-        as_of=timezone.localdate(),
-        policy_version=PolicyVersion.objects.first(),
-        contribution_outstanding=outstanding,
-        surcharge_outstanding=0,
-        fine_outstanding=0,
-        interest_outstanding=0,
-        outstanding=outstanding,
-        credit=0,
-        overdue_periods=1,
-        months_in_arrears=months,
-        oldest_unpaid_period=oldest,
-        computed_at=timezone.now(),
-    )
+def _snapshot(employer, overdue, months, oldest="2024-01", current="0.00"):
+    from tests.factories import make_balance_snapshot
+
+    return make_balance_snapshot(employer, overdue=overdue, current=current, months=months, oldest=oldest)
 
 
 def test_worklist_ranks_by_visible_score_parts(client, world):
@@ -285,12 +273,38 @@ def test_worklist_ranks_by_visible_score_parts(client, world):
     assert [i.employer.legal_name for i in items] == ["Gran Deudor", world.own.legal_name]
     top = items[0]
     parts = {p.label: p.points for p in top.parts}
-    assert parts["Deuda"] == 18 and parts["Meses en mora"] == 20 and parts["Días sin contacto"] == 15
+    assert parts["Deuda exigible"] == 18 and parts["Meses en mora"] == 20 and parts["Días sin contacto"] == 15
     assert top.score == sum(parts.values())
     assert top.reason_labels == ["En mora sin expediente"]
     assert items[1].reason_labels == ["Expediente nuevo"]
     content = response.content.decode()
     assert "¿Cómo se calcula la prioridad?" in content and world.colleague.legal_name not in content
+
+
+def test_worklist_counts_only_the_overdue_debt(client, world):
+    """Only the saldo exigible ranks and lists an employer; what is not yet due is shown, adds nothing.
+
+    - `own` owes $1,000.00 overdue and $9,000.00 not yet due, with a case: 1,000 / 500 = 2 points.
+    - `only_current` owes $50,000.00, all of it not yet due, and has no case: not in arrears, so it
+      is not on the list at all (before this rule it topped it with the full 30 points).
+    """
+    from cobranza.portfolio.models import Assignment
+    from tests.factories import EmployerFactory
+
+    only_current = EmployerFactory(legal_name="Al Día S.A.", branch=world.branches.ss)
+    Assignment.objects.create(employer=only_current, collector=world.users.gestor1, reason="prueba")
+    _snapshot(only_current, "0.00", 0, current="50000.00")
+    _snapshot(world.own, "1000.00", 2, current="9000.00")
+    services.case_for_employer(employer=world.own)
+    client.force_login(world.users.gestor1)
+    response = client.get(reverse("cases:worklist"), {"motivo": "todos"})
+    items = response.context["page"].object_list
+    assert [i.employer for i in items] == [world.own]
+    debt = next(p for p in items[0].parts if p.label == "Deuda exigible")
+    assert (debt.value, debt.points, debt.note) == ("$1,000.00", 2, "corriente $9,000.00")
+    content = response.content.decode()
+    assert "corriente $9,000.00" in content and "Al Día S.A." not in content
+    assert "lo corriente (aún no vencido) no suma" in content
 
 
 def test_worklist_filters_due_and_search(client, in_arrears):
@@ -389,6 +403,42 @@ def test_results_report_counts_and_recovered_amounts(client, in_arrears):
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_results_report_shows_each_portfolio_overdue_and_current_apart(client, world):
+    """The portfolio table of the head's report reads the snapshots: gestor1's `own` owes $700.00
+    overdue and $300.00 not yet due; gestor2's `colleague` owes $450.00, none of it due yet (not in
+    arrears); Santa Ana's employer is outside the branch head's scope."""
+    from openpyxl import load_workbook
+
+    _snapshot(world.own, "700.00", 2, current="300.00")
+    _snapshot(world.colleague, "0.00", 0, current="450.00")
+    _snapshot(world.elsewhere, "9999.00", 5)
+    client.force_login(world.users.jefe_sucursal)
+    response = client.get(reverse("cases:report"))
+    report = response.context["report"]
+    assert [(r.collector, r.employers, r.in_arrears, r.overdue, r.current) for r in report.portfolio] == [
+        ("gestor1", 1, 1, Decimal("700.00"), Decimal("300.00")),
+        ("gestor2", 1, 0, Decimal("0.00"), Decimal("450.00")),
+    ]
+    total = report.portfolio_total
+    assert (total.in_arrears, total.overdue, total.current) == (1, Decimal("700.00"), Decimal("750.00"))
+    content = response.content.decode()
+    assert "Saldo exigible" in content and "Saldo corriente (no vencido)" in content
+    assert "$700.00" in content and "$750.00" in content and "$9,999.00" not in content
+    sheet = load_workbook(BytesIO(client.get(reverse("cases:report_xlsx")).content))["Cartera"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=6)]
+    assert rows[0] == [
+        "Gestor",
+        "Patronos con saldo",
+        "En mora",
+        "Saldo exigible",
+        "Saldo corriente (no vencido)",
+    ]
+    assert rows[1] == ["gestor1", 1, 1, Decimal("700.00"), Decimal("300.00")]
+    assert rows[3] == ["Total", 2, 1, Decimal("700.00"), Decimal("750.00")]
+    assert sheet["D4"].number_format == '"$"#,##0.00'
+    assert client.get(reverse("cases:report_pdf")).content.startswith(b"%PDF")
+
+
 def test_admin_edits_outcomes_and_letter_texts_with_known_placeholders(client, world):
     from cobranza.cases.models import LetterTemplate
 
@@ -411,3 +461,80 @@ def test_admin_edits_outcomes_and_letter_texts_with_known_placeholders(client, w
     template.refresh_from_db()
     assert template.body == "Hola {razon_social}, debe {saldo_total}."
     assert client.get(reverse("admin:cases_casefile_changelist")).status_code == 200
+
+
+# -- case states follow the facts (issue 9, item 7) ----------------------------------------------
+
+STATE_CHANGERS = CASE_STATE_CHANGERS
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_may_change_a_case_state(client, world, role):
+    """Only the portfolio's collector and the heads: the form is shown to them alone, and a POST by
+    anyone else is 403 (404 when the employer is not visible)."""
+    case = services.case_for_employer(employer=world.own)
+    client.force_login(getattr(world.users, role))
+    visible = "own" in VISIBLE[role]
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == (200 if visible else 404)
+    if visible:
+        content = page.content.decode()
+        assert ('data-testid="transition-form"' in content) == (role in STATE_CHANGERS), role
+    response = client.post(
+        reverse("cases:change_state", args=[case.pk]), {"to_state": "in_collection", "reason": "llamé"}
+    )
+    case.refresh_from_db()
+    if not visible:
+        assert response.status_code == 404
+    elif role in STATE_CHANGERS:
+        assert response.status_code == 302 and case.state == "in_collection", role
+    else:
+        assert response.status_code == 403 and case.state == "open", role
+
+
+@pytest.mark.parametrize("state", ["agreement", "fulfilled", "lapsed"])
+def test_the_form_never_offers_the_agreement_states(client, world, state):
+    case = services.case_for_employer(employer=world.own)
+    client.force_login(world.users.jefe)
+    content = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    form = content.split('data-testid="transition-form"')[1].split("</form>")[0]
+    assert "En gestión de cobro" in form and "Cerrado" in form
+    assert f'value="{state}"' not in form
+
+
+@pytest.mark.parametrize("user", ["jefe", "gestor1"])
+def test_a_manual_post_to_set_fulfilled_is_refused(client, world, user):
+    """«Convenio cumplido» with no agreement fulfilled: the head's results report can no longer count
+    a state the facts contradict, because nobody can set it by hand."""
+    from cobranza.cases.reports import results_report
+    from cobranza.common.models import AuditEvent
+
+    case = services.case_for_employer(employer=world.own)
+    CaseFile.objects.filter(pk=case.pk).update(state="agreement")  # as if an agreement were signed
+    client.force_login(getattr(world.users, user))
+    response = client.post(
+        reverse("cases:change_state", args=[case.pk]), {"to_state": "fulfilled", "reason": "ya pagó"}
+    )
+    assert response.status_code == 400
+    assert (
+        "«Convenio cumplido» no se asigna a mano: el expediente pasa a ese estado cuando el convenio "
+        "de pago tiene todas sus cuotas pagadas." in response.content.decode()
+    )
+    case.refresh_from_db()
+    assert case.state == "agreement"
+    assert not AuditEvent.objects.filter(action="case.transition").exists()
+    with pytest.raises(Exception, match="no se asigna a mano"):
+        services.case_transition(actor=world.users.jefe, case=case, to_state="fulfilled", reason="ya pagó")
+    today = timezone.localdate()
+    report = results_report(user=world.users.jefe, date_from=today, date_to=today)
+    assert sum(counts.get("fulfilled", 0) for counts in report.cases.values()) == 0
+
+
+def test_case_page_links_to_the_employers_payment_options(client, world):
+    case = services.case_for_employer(employer=world.own)
+    client.force_login(world.users.gestor1)
+    content = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    link = reverse("agreements:options", args=[world.own.employer_number])
+    assert f'href="{link}" data-testid="case-payment-options"' in content
+    assert "Opciones de pago" in content
+    assert client.get(link).status_code == 200

@@ -50,8 +50,10 @@ def run_check(page, live_server, as_of: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_path):
-    # 1. The collector compares the options and drafts an agreement.
+def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_path, settings):
+    # 1. The collector compares the options and drafts an agreement (drafts are dated on the business
+    # date, never back-dated: the journey runs on 30/06/2024).
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 6, 30)
     page = login("gestor1")
     page.goto(f"{live_server.url}/patronos/100000002/?as_of=2024-06-30")
     section = page.get_by_test_id("employer-agreements")
@@ -94,7 +96,9 @@ def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_
     page.get_by_role("button", name="Aprobar convenio").click()
     expect(page.get_by_test_id("agreement-state")).to_have_text("Aprobado")
 
-    # 3. The payments import brings the down payment; the daily check signs the agreement.
+    # 3. The payments import brings the down payment; the daily check signs the agreement. The
+    # business date moves on to November, so the checks below are not in the future.
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 11, 10)
     import_payments(tmp_path, ["DP-1,100000002,2024-07-05,286.98,,banco,prima convenio"])
     run_check(page, live_server, "2024-07-10")
     expect(page.get_by_text(f"prima recibida en {number}")).to_be_visible()

@@ -15,6 +15,7 @@ from cobranza.engine.agreements import (
     band_max_installments,
     build_schedule,
     days_overdue,
+    down_payment_rule_text,
     installment_status,
     is_lapsed,
     lapse_date,
@@ -25,7 +26,7 @@ from cobranza.engine.agreements import (
     validate_option,
 )
 from cobranza.engine.calendar import add_months
-from cobranza.engine.policy import default_policy
+from cobranza.engine.policy import Policy, PolicyError, default_policy
 
 P = default_policy()
 START = date(2024, 7, 30)
@@ -46,18 +47,112 @@ def test_bands() -> None:
     assert allowed_terms(10**9, P) == [3, 6, 9, 12, 18, 24, 36, 48]
 
 
-def test_min_down_payment_rounds_half_up() -> None:
-    assert min_down_payment(8999, P) == 1800  # 17.998
-    assert min_down_payment(143490, P) == 28698
-    assert min_down_payment(12, P) == 2  # 2.4
-    assert min_down_payment(13, P) == 3  # 2.6
-    assert min_down_payment(5, P) == 1  # 1.0
+def test_min_down_payment_rounds_up_to_the_cent() -> None:
+    # SPEC §4: the minimum is rounded UP — anything less would be under 20 % of the debt.
+    assert min_down_payment(46146, P) == 9230  # 20 % of 461.46 = 92.292 -> 92.30, not 92.29
+    assert min_down_payment(8999, P) == 1800  # 17.998 -> 18.00
+    assert min_down_payment(143490, P) == 28698  # exactly 286.98
+    assert min_down_payment(12, P) == 3  # 2.4 -> 3 (half-up would give 2, i.e. 16.7 %)
+    assert min_down_payment(13, P) == 3  # 2.6 -> 3
+    assert min_down_payment(5, P) == 1  # exactly 1
+    assert min_down_payment(10001, P) == 2001  # 2000.2 -> 2001
+
+
+def test_down_payment_of_92_29_refused_for_461_46_and_92_30_accepted() -> None:
+    with pytest.raises(AgreementOptionError) as info:
+        validate_option(46146, 9229, 3, P)
+    assert str(info.value) == (
+        "La prima mínima es $92.30 (20 % de $461.46, redondeado al centavo superior); "
+        "la prima propuesta de $92.29 no la alcanza (prima entre $92.30 y $461.45)."
+    )
+    validate_option(46146, 9230, 3, P)
+    sim = build_schedule(debt_cents=46146, down_payment_cents=9230, installments=3, start=START, policy=P)
+    assert (sim.down_payment_cents, sim.financed_cents) == (9230, 36916)
+    # the options table offers exactly the rounded-up minimum
+    assert {o.down_payment_cents for o in options_for(46146, P, START)[1:]} == {9230}
+
+
+WORKER_SHARE = dataclasses.replace(P, agreement_down_payment_worker_share=True)
+
+
+def test_worker_share_rule_is_off_by_default() -> None:
+    assert P.agreement_down_payment_worker_share is False
+    # the worker share given or not, the minimum stays 20 % of the whole debt
+    assert min_down_payment(46146, P, worker_share_cents=5000) == 9230
+    assert down_payment_rule_text(46146, P) == "20 % de $461.46, redondeado al centavo superior"
+
+
+def test_worker_share_rule_takes_the_worker_share_whole_and_20_percent_of_the_rest() -> None:
+    # debt 461.46 of which 50.00 is withheld worker share not remitted:
+    # 50.00 + ceil(20 % of 411.46 = 82.292) = 50.00 + 82.30 = 132.30
+    assert min_down_payment(46146, WORKER_SHARE, worker_share_cents=5000) == 13230
+    # no worker share outstanding: the plain 20 % rounded up
+    assert min_down_payment(46146, WORKER_SHARE, worker_share_cents=0) == 9230
+    # 89.99 with 24.00 of worker share: 24.00 + ceil(20 % of 65.99 = 13.198) = 24.00 + 13.20 = 37.20
+    assert min_down_payment(8999, WORKER_SHARE, worker_share_cents=2400) == 3720
+    assert down_payment_rule_text(46146, WORKER_SHARE, worker_share_cents=5000) == (
+        "100 % de la cuota laboral pendiente ($50.00) más 20 % del resto ($411.46), "
+        "redondeado al centavo superior"
+    )
+    with pytest.raises(AgreementOptionError) as info:
+        validate_option(46146, 13229, 3, WORKER_SHARE, worker_share_cents=5000)
+    assert str(info.value) == (
+        "La prima mínima es $132.30 (100 % de la cuota laboral pendiente ($50.00) más 20 % del resto "
+        "($411.46), redondeado al centavo superior); la prima propuesta de $132.29 no la alcanza "
+        "(prima entre $132.30 y $461.45)."
+    )
+    validate_option(46146, 13230, 3, WORKER_SHARE, worker_share_cents=5000)
+    # 92.30 is enough without the rule, not with it
+    validate_option(46146, 9230, 3, P, worker_share_cents=5000)
+    with pytest.raises(AgreementOptionError, match=r"\$132\.30"):
+        build_schedule(
+            debt_cents=46146,
+            down_payment_cents=9230,
+            installments=3,
+            start=START,
+            policy=WORKER_SHARE,
+            worker_share_cents=5000,
+        )
+    opts = options_for(46146, WORKER_SHARE, START, worker_share_cents=5000)
+    assert [o.installments for o in opts] == [0, 3, 6]
+    assert {o.down_payment_cents for o in opts[1:]} == {13230}
+    assert all(o.total_cents - o.total_interest_cents == 46146 for o in opts)
+
+
+def test_worker_share_rule_edges() -> None:
+    # the switch on, the caller must say how much worker share the debt holds
+    with pytest.raises(ValueError, match="cuota laboral"):
+        min_down_payment(46146, WORKER_SHARE)
+    # a debt made only of worker share: the minimum is the whole debt, so only paying in full
+    assert min_down_payment(10000, WORKER_SHARE, worker_share_cents=10000) == 10000
+    assert min_down_payment(10000, WORKER_SHARE, worker_share_cents=15000) == 10000  # clamped
+    with pytest.raises(AgreementOptionError) as info:
+        validate_option(10000, 9999, 3, WORKER_SHARE, worker_share_cents=10000)
+    assert "con esta deuda corresponde el pago de contado" in str(info.value)
+    assert [o.installments for o in options_for(10000, WORKER_SHARE, START, worker_share_cents=10000)] == [0]
+
+
+def test_worker_share_switch_is_a_policy_parameter() -> None:
+    stored = WORKER_SHARE.to_dict()
+    assert stored["agreement_down_payment_worker_share"] is True
+    assert Policy.from_dict(stored).agreement_down_payment_worker_share is True
+    assert (
+        Policy.from_dict({"version": "x", "effective_from": "2024-01-01"}).agreement_down_payment_worker_share
+        is False
+    )
+    with pytest.raises(PolicyError, match="cuota laboral pendiente"):
+        Policy.from_dict(
+            {"version": "x", "effective_from": "2024-01-01", "agreement_down_payment_worker_share": "sí"}
+        )
+    with pytest.raises(PolicyError):
+        dataclasses.replace(P, agreement_down_payment_worker_share=1)
 
 
 def test_refusals_state_reason_and_limits() -> None:
     with pytest.raises(AgreementOptionError) as info:
         validate_option(8999, 1000, 3, P)
-    assert "La prima mínima es $18.00 (20 % de $89.99)" in str(info.value)
+    assert "La prima mínima es $18.00 (20 % de $89.99, redondeado al centavo superior)" in str(info.value)
+    assert "prima entre $18.00 y $89.98" in str(info.value)
     with pytest.raises(AgreementOptionError) as info:
         validate_option(8999, 1800, 12, P)
     assert "El plazo máximo para una deuda de $89.99" in str(info.value)

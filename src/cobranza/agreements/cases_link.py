@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -42,19 +43,41 @@ def case_of(*, actor: Any, employer: Any, create: bool = True) -> Any | None:
     return services.case_for_employer(employer=employer, actor=actor, create=create)
 
 
-def move_case(*, actor: Any, employer: Any, to_state: str, reason: str) -> None:
-    """Move the employer's case to ``to_state`` (agreement, lapsed, fulfilled). A case whose own
-    workflow does not allow that move right now keeps its state: the agreement's change stands and
-    the refusal is logged (the audit trail has the agreement's own events)."""
-    services = _services("case_for_employer", "case_transition")
+#: The agreement state each case state follows (the case shows what its agreement is).
+_AGREEMENT_STATE_OF_CASE_STATE = {"agreement": "active", "fulfilled": "fulfilled", "lapsed": "lapsed"}
+
+
+def move_case(*, actor: Any, employer: Any, to_state: str, reason: str, agreement: Any = None) -> None:
+    """Move the employer's case to ``to_state`` (agreement, lapsed, fulfilled) after the agreement's
+    own transition: the cases app sets those states only from an agreement in the matching state
+    (``case_follow_agreement``), never by hand. ``agreement`` defaults to the employer's latest
+    agreement in that state. A case whose own workflow does not allow that move right now keeps its
+    state: the agreement's change stands and the refusal is logged (the audit trail has the
+    agreement's own events)."""
+    services = _services("case_for_employer", "case_follow_agreement")
     if services is None:
         return
+    if agreement is None:
+        from cobranza.agreements.models import Agreement
+
+        agreement = (
+            Agreement.objects.filter(
+                employer=employer, state=_AGREEMENT_STATE_OF_CASE_STATE.get(to_state, "")
+            )
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
+        if agreement is None:
+            logger.warning(
+                "Expediente de %s: ningún convenio respalda el estado %s", employer.employer_number, to_state
+            )
+            return
     try:
         with transaction.atomic():
             case = services.case_for_employer(employer=employer, actor=actor, create=True)
             if case is None or getattr(case, "state", None) == to_state:
                 return
-            services.case_transition(actor=actor, case=case, to_state=to_state, reason=reason)
+            services.case_follow_agreement(actor=actor, case=case, agreement=agreement, reason=reason)
     except ApplicationError as exc:
         logger.warning("Expediente de %s: no pasa a %s: %s", employer.employer_number, to_state, exc.message)
 
@@ -113,7 +136,7 @@ def record_call(
     performed_at = min(
         timezone.make_aware(datetime.combine(called_on, time(12, 0)), timezone.get_current_timezone()), now
     )
-    promise = promised_amount is not None and promised_on is not None and promised_on >= timezone.localdate()
+    promise = promised_amount is not None and promised_on is not None and promised_on >= business_date()
     try:
         with transaction.atomic():
             case = services.case_for_employer(employer=employer, actor=actor, create=True)

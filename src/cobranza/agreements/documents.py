@@ -195,13 +195,24 @@ class CallImport:
 
 
 def _cell_date(value: Any) -> date:
-    from cobranza.common.dates import parse_user_date
+    """A date cell (Excel date or dd/mm/aaaa text) within 1954…2100; ApplicationError with the
+    reason for the import report otherwise."""
+    from cobranza.common.dates import EARLIEST, LATEST, date_from_text
 
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return parse_user_date(str(value))
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        found = date_from_text(str(value))
+        if found is None:
+            raise ApplicationError("fecha inválida (use dd/mm/aaaa)")
+        day = found
+    if not EARLIEST <= day <= LATEST:
+        raise ApplicationError(
+            f"fecha fuera de rango (debe estar entre {EARLIEST:%d/%m/%Y} y {LATEST:%d/%m/%Y})"
+        )
+    return day
 
 
 def _cell_amount(value: Any) -> Decimal:
@@ -246,8 +257,8 @@ def read_call_outcomes(content: bytes) -> CallImport:
 
         try:
             called_on = _cell_date(data["Fecha de llamada"])
-        except ApplicationError:
-            problem("Fecha de llamada", data["Fecha de llamada"], "fecha inválida (use dd/mm/aaaa)")
+        except ApplicationError as exc:
+            problem("Fecha de llamada", data["Fecha de llamada"], exc.message)
             called_on = date.min
         outcome = OUTCOME_BY_LABEL.get(str(data["Resultado"]).strip().lower(), "")
         if not outcome:
@@ -261,8 +272,8 @@ def read_call_outcomes(content: bytes) -> CallImport:
         if str(data["Fecha prometida"]).strip():
             try:
                 promised_on = _cell_date(data["Fecha prometida"])
-            except ApplicationError:
-                problem("Fecha prometida", data["Fecha prometida"], "fecha inválida (use dd/mm/aaaa)")
+            except ApplicationError as exc:
+                problem("Fecha prometida", data["Fecha prometida"], exc.message)
         if len(result.problems) == problems_before:
             result.rows.append(
                 CallRow(

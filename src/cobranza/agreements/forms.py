@@ -1,4 +1,5 @@
-"""Forms of the agreement pages. Amounts are exact (text → cents), dates dd/mm/aaaa or ISO."""
+"""Forms of the agreement pages. Amounts are exact (text → cents), dates dd/mm/aaaa or ISO
+(1954…2100, through the shared `UserDateField`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from django import forms
 
 from cobranza.agreements.models import CallOutcome
 from cobranza.common.errors import ApplicationError
+from cobranza.common.forms import UserDateField
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def date_field(label: str, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
+    return UserDateField(
         label=label,
+        # The message names the date: «Fecha de cálculo fuera de rango: …»; «Vence …» says «Fecha».
+        subject=label.lower() if label.lower().startswith("fecha") else "fecha",
         required=required,
         input_formats=DATE_FORMATS,
         # Text, not the browser's date picker: that one follows the browser's language (mm/dd/yyyy
@@ -28,7 +32,6 @@ def date_field(label: str, *, required: bool = False) -> forms.DateField:
                 "inputmode": "numeric",
             },
         ),
-        error_messages={"invalid": "Fecha inválida (use dd/mm/aaaa)."},
     )
 
 

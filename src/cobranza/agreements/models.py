@@ -26,17 +26,29 @@ class AgreementState(models.TextChoices):
     FULFILLED = "fulfilled", "Cumplido"
     LAPSED = "lapsed", "Incumplido"
     CANCELLED = "cancelled", "Anulado"
+    EXPIRED = "expired", "Vencido"
 
 
-#: The only state changes there are. Fulfilled, lapsed and cancelled are final.
+#: The only state changes there are. Fulfilled, lapsed, cancelled and expired are final. A draft or
+#: approved agreement whose down payment did not arrive within its validity expires (SPEC §4, §6).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    AgreementState.DRAFT: frozenset({AgreementState.APPROVED, AgreementState.CANCELLED}),
-    AgreementState.APPROVED: frozenset({AgreementState.ACTIVE, AgreementState.CANCELLED}),
+    AgreementState.DRAFT: frozenset(
+        {AgreementState.APPROVED, AgreementState.CANCELLED, AgreementState.EXPIRED}
+    ),
+    AgreementState.APPROVED: frozenset(
+        {AgreementState.ACTIVE, AgreementState.CANCELLED, AgreementState.EXPIRED}
+    ),
     AgreementState.ACTIVE: frozenset({AgreementState.FULFILLED, AgreementState.LAPSED}),
     AgreementState.FULFILLED: frozenset(),
     AgreementState.LAPSED: frozenset(),
     AgreementState.CANCELLED: frozenset(),
+    AgreementState.EXPIRED: frozenset(),
 }
+
+#: SPEC §4 "agreements: draft validity": the down payment must be received within this many
+#: business days of the draft's date, else the draft expires. The policy has no parameter for it
+#: yet (the engine's `Policy` is not extended here); when it gets one, read it instead.
+DRAFT_VALIDITY_BUSINESS_DAYS = 10
 
 #: States in which an agreement holds its periods (no second agreement over them).
 OPEN_STATES = (AgreementState.DRAFT, AgreementState.APPROVED, AgreementState.ACTIVE)
@@ -48,6 +60,7 @@ STATE_BADGE = {
     AgreementState.FULFILLED: "success",
     AgreementState.LAPSED: "danger",
     AgreementState.CANCELLED: "dark",
+    AgreementState.EXPIRED: "warning",
 }
 
 
@@ -93,6 +106,13 @@ class Agreement(TimeStampedModel):
         on_delete=models.PROTECT,
         verbose_name="pago de la prima",
     )
+    valid_until = models.DateField(
+        "prima a más tardar el",
+        null=True,
+        blank=True,
+        help_text="Último día hábil en que la prima puede pagarse; después el borrador vence.",
+    )
+    expired_on = models.DateField("vencido el", null=True, blank=True)
     signed_on = models.DateField("fecha de firma (congelamiento)", null=True, blank=True)
     checked_on = models.DateField("última revisión de cuotas", null=True, blank=True)
     lapsed_on = models.DateField("incumplido desde", null=True, blank=True)

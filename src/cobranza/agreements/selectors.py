@@ -1,5 +1,5 @@
 """Reads of payment agreements, always through the acting user's visibility, plus the freezes the
-statement honours (``freezes_for``) and the options the engine offers an employer."""
+statement honours (``freezes_for``, read from the ledger) and the options the engine offers an employer."""
 
 from __future__ import annotations
 
@@ -37,35 +37,28 @@ AnyUser = User | AnonymousUser
 
 # ------------------------------------------------------------------------------------ freezes
 def freezes_for(employer: Employer | int, as_of: date) -> dict[str, date]:
-    """``{period: freeze date}`` for the statement of ``employer`` at ``as_of`` (SPEC §6).
+    """``{period: freeze date}`` the statement of ``employer`` at ``as_of`` applies (SPEC §6): the
+    periods of every agreement signed by ``as_of`` and not lapsed by then, frozen at the draft's date
+    (when their debt was fixed). Read from the ledger's own records of signed agreements
+    (``ledger.AgreementTerms``), which the statement uses; drafts, approved, expired and cancelled
+    agreements freeze nothing. When two agreements cover a period, the earlier draft wins."""
+    from cobranza.ledger.selectors import agreements_in
 
-    The periods of an active or fulfilled agreement signed by ``as_of`` are frozen at its signing
-    date (their surcharge and fine stop there). A lapsed agreement froze its periods only until it
-    lapsed: a statement dated before the lapse still shows them frozen, one dated on or after the
-    lapse is computed as if there had been no agreement (every payment kept). Drafts, approved and
-    cancelled agreements freeze nothing. When two agreements cover a period, the earlier signing wins.
-    """
-    employer_id = employer if isinstance(employer, int) else employer.pk
-    rows = (
-        Agreement.objects.filter(employer_id=employer_id, signed_on__isnull=False, signed_on__lte=as_of)
-        .filter(
-            Q(state__in=[AgreementState.ACTIVE, AgreementState.FULFILLED])
-            | Q(state=AgreementState.LAPSED, lapsed_on__gt=as_of)
-        )
-        .values_list("periods", "signed_on")
-    )
     freezes: dict[str, date] = {}
-    for periods, signed_on in rows:
-        for period in periods:
-            if period not in freezes or signed_on < freezes[period]:
-                freezes[period] = signed_on
+    for terms in agreements_in(employer, as_of):
+        if terms.counts_at(as_of):
+            for period in terms.periods:
+                if period not in freezes or terms.drafted_on < freezes[period]:
+                    freezes[period] = terms.drafted_on
     return freezes
 
 
 # ------------------------------------------------------------------------------------ reads the services use
 def covered_lines(employer: Employer, as_of: date, *, exclude: Agreement | None = None):  # type: ignore[no-untyped-def]
-    """The statement at ``as_of``, the periods with something outstanding that no open agreement
-    holds yet, and the open agreements holding the others (``{period: agreement}``)."""
+    """The statement at ``as_of``, the **overdue** periods (due date before ``as_of``) with something
+    outstanding that no open agreement holds yet, and the open agreements holding the others
+    (``{period: agreement}``). A period not yet due is paid normally: it never goes into an
+    agreement (SPEC §6 "What an agreement covers")."""
     from cobranza.ledger.selectors import statement_for_employer
 
     statement = statement_for_employer(employer, as_of)
@@ -76,7 +69,11 @@ def covered_lines(employer: Employer, as_of: date, *, exclude: Agreement | None 
     for other in others:
         for period in other.periods:
             held.setdefault(period, other)
-    lines = [ln for ln in statement.periods if ln.outstanding_cents > 0 and ln.period not in held]
+    lines = [
+        ln
+        for ln in statement.periods
+        if ln.outstanding_cents > 0 and ln.due_date < as_of and ln.period not in held
+    ]
     return statement, lines, held
 
 
@@ -87,23 +84,36 @@ def agreement_payment_filter(agreement: Agreement) -> Q:
 
 
 def candidate_down_payments(agreement: Agreement, *, until: date | None = None) -> list[Payment]:
-    """The employer's payments that could be this agreement's down payment: on or after the
-    calculation date, not used by any agreement, at least the down payment, plausibly for it."""
+    """The employer's payments that could be this agreement's down payment: dated **after** the
+    draft's date (a payment of that day or before is already inside the debt), by the end of its
+    validity, not used by any agreement, at least the down payment, plausibly for it."""
     qs = Payment.objects.filter(
         employer_id=agreement.employer_id,
-        paid_on__gte=agreement.as_of,
+        paid_on__gt=agreement.as_of,
         amount__gte=agreement.down_payment,
         agreement_down_payment__isnull=True,
     ).filter(agreement_payment_filter(agreement))
+    if agreement.valid_until is not None:
+        qs = qs.filter(paid_on__lte=agreement.valid_until)
     if until is not None:
         qs = qs.filter(paid_on__lte=until)
     return list(qs.order_by("paid_on", "payment_id"))
 
 
+def names_agreement(payment: Payment, agreement: Agreement) -> bool:
+    """The payment is for the agreement (SPEC §6 "Follow-up"): its reference names the agreement's
+    number or its period is one the agreement covers."""
+    return agreement.number.lower() in (payment.reference or "").lower() or (
+        bool(payment.period) and payment.period in agreement.periods
+    )
+
+
 def installment_payments(agreement: Agreement, as_of: date) -> list[tuple[date, int]]:
     """``(paid_on, cents)`` of what pays the installments: the employer's payments from the signing
     date up to ``as_of`` that may belong to the agreement (see ``agreement_payment_filter``), other
-    than the down payment, plus whatever the down payment's payment brought beyond the down payment."""
+    than the down payment, plus whatever the down payment's payment brought beyond the down payment
+    **only when that payment names the agreement** (``names_agreement``): otherwise that excess is
+    an ordinary payment (allocated by SPEC §5), never installments paid in advance."""
     assert agreement.signed_on is not None and agreement.down_payment_payment is not None
     rows = (
         Payment.objects.filter(
@@ -116,16 +126,40 @@ def installment_payments(agreement: Agreement, as_of: date) -> list[tuple[date, 
     )
     payments = [(paid_on, to_cents(amount)) for paid_on, amount in rows]
     excess = to_cents(agreement.down_payment_payment.amount) - to_cents(agreement.down_payment)
-    if excess > 0:
+    if excess > 0 and names_agreement(agreement.down_payment_payment, agreement):
         payments.append((agreement.signed_on, excess))
     return payments
 
 
 def installment_states(agreement: Agreement, as_of: date) -> list[InstallmentState]:
+    """Each installment and what has been paid on it at ``as_of`` — read from the employer's
+    statement (the agreement's line), so the agreement and the statement tell one story: the same
+    payments, the credit carried forward to installments as they fall due, to the cent."""
+    from cobranza.ledger.selectors import statement_for_employer
+
     rows = sorted(agreement.installments.all(), key=lambda i: i.number)
     plan = [InstallmentState(i.number, i.due_date, to_cents(i.amount)) for i in rows]
-    states, _ = apply_installment_payments(plan, installment_payments(agreement, as_of), as_of)
-    return states
+    if agreement.signed_on is None or as_of < agreement.signed_on:
+        return plan
+    statement = statement_for_employer(agreement.employer, as_of)
+    line = next((a for a in statement.agreements if a.number == agreement.number), None)
+    if line is None:  # lapsed by as_of: computed as if there had been no agreement
+        states, _ = apply_installment_payments(plan, installment_payments(agreement, as_of), as_of)
+        return states
+    paid = {item.number: item for item in line.items}
+    out = []
+    for st in plan:
+        item = paid.get(st.number)
+        if item is None:
+            out.append(st)
+            continue
+        cents = item.principal_paid_cents + item.interest_paid_cents
+        out.append(
+            InstallmentState(
+                st.number, st.due_date, st.amount_cents, cents, item.paid_off_on if cents else None
+            )
+        )
+    return out
 
 
 # ------------------------------------------------------------------------------------ permissions
@@ -134,11 +168,26 @@ def can_view_agreements(user: AnyUser) -> bool:
 
 
 def can_see_call_list(user: AnyUser) -> bool:
+    """The list of defaulted agreements and broken promises. A collector sees those of its own
+    portfolio: the list, like every read, starts from the user's visibility."""
+    return roles.has_role(user, roles.Role.CALL_CENTER, roles.Role.COLLECTOR, roles.Role.ADMIN, *roles.HEADS)
+
+
+def can_import_calls(user: AnyUser) -> bool:
+    """Re-importing the call list with outcomes is the call center's work (and its heads')."""
     return roles.has_role(user, roles.Role.CALL_CENTER, roles.Role.ADMIN, *roles.HEADS)
 
 
+def sees_own_portfolio_only(user: AnyUser) -> bool:
+    """A collector (without a wider role): its lists and reports cover its own portfolio."""
+    return roles.has_role(user, roles.Role.COLLECTOR) and not roles.has_role(
+        user, roles.Role.CALL_CENTER, roles.Role.ADMIN, *roles.HEADS
+    )
+
+
 def can_see_reports(user: AnyUser) -> bool:
-    return roles.has_role(user, roles.Role.ADMIN, *roles.HEADS)
+    """The agreement reports: heads over their scope, a collector over its own portfolio."""
+    return roles.has_role(user, roles.Role.COLLECTOR, roles.Role.ADMIN, *roles.HEADS)
 
 
 # ------------------------------------------------------------------------------------ agreements
@@ -197,6 +246,9 @@ class EmployerOptions:
     debt_cents: int
     options: list[AgreementOption]
     policy: Any
+    #: the outstanding worker share inside ``debt_cents`` (the minimum down payment takes it whole
+    #: when the policy's worker-share rule is on)
+    worker_share_cents: int = 0
 
     @property
     def periods(self) -> list[str]:
@@ -206,7 +258,18 @@ class EmployerOptions:
     def min_down_payment_cents(self) -> int:
         from cobranza.engine.agreements import min_down_payment
 
-        return min_down_payment(self.debt_cents, self.policy) if self.debt_cents > 0 else 0
+        if self.debt_cents <= 0:
+            return 0
+        return min_down_payment(self.debt_cents, self.policy, worker_share_cents=self.worker_share_cents)
+
+    @property
+    def min_down_payment_rule(self) -> str:
+        """How the minimum is made up (Spanish), e.g. «20 % de $461.46, redondeado al centavo superior»."""
+        from cobranza.engine.agreements import down_payment_rule_text
+
+        return down_payment_rule_text(
+            self.debt_cents, self.policy, worker_share_cents=self.worker_share_cents
+        )
 
     @property
     def max_installments(self) -> int:
@@ -223,6 +286,7 @@ def employer_options(*, employer: Employer, as_of: date, start: date | None = No
     """Options for an employer the caller already may see (pages and API check visibility first)."""
     statement, lines, held = covered_lines(employer, as_of)
     debt = sum(ln.outstanding_cents for ln in lines)
+    worker_share = sum(ln.worker_share_outstanding_cents for ln in lines)
     start = start or add_months(as_of, 1)
     return EmployerOptions(
         employer=employer,
@@ -232,8 +296,9 @@ def employer_options(*, employer: Employer, as_of: date, start: date | None = No
         lines=lines,
         held=held,
         debt_cents=debt,
-        options=options_for(debt, statement.policy, start),
+        options=options_for(debt, statement.policy, start, worker_share_cents=worker_share),
         policy=statement.policy,
+        worker_share_cents=worker_share,
     )
 
 

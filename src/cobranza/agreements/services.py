@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cobranza.agreements import cases_link
 from cobranza.agreements.models import (
+    DRAFT_VALIDITY_BUSINESS_DAYS,
     TRANSITIONS,
     Agreement,
     AgreementState,
@@ -30,9 +31,11 @@ from cobranza.agreements.selectors import (
     candidate_down_payments,
     covered_lines,
     installment_states,
+    names_agreement,
 )
 from cobranza.common import roles
 from cobranza.common.audit import record, snapshot
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
 from cobranza.employers.selectors import visible_employers
@@ -41,11 +44,11 @@ from cobranza.engine.agreements import (
     InstallmentState,
     build_schedule,
     installment_status,
-    lapse_date,
 )
-from cobranza.engine.calendar import add_months
+from cobranza.engine.calendar import add_business_days, add_months
 from cobranza.engine.money import cents_to_decimal, fmt_usd, to_cents
 from cobranza.engine.policy import Policy
+from cobranza.ledger import services as ledger_services
 from cobranza.ledger.models import Payment
 
 STATE_LABELS = dict(AgreementState.choices)
@@ -61,12 +64,14 @@ AUDITED = (
     "down_payment_payment",
     "lapsed_on",
     "fulfilled_on",
+    "valid_until",
+    "expired_on",
 )
 
 
 # ------------------------------------------------------------------------------------ helpers
 def _today() -> date:
-    return timezone.localdate()
+    return business_date()
 
 
 def _d(d: date) -> str:
@@ -77,6 +82,37 @@ def _policy(as_of: date) -> Policy:
     from cobranza.ledger.selectors import policy_for
 
     return policy_for(as_of)
+
+
+def down_payment_deadline(as_of: date, policy: Policy | None = None) -> date:
+    """The last day on which a draft of ``as_of`` can receive its down payment: the
+    ``DRAFT_VALIDITY_BUSINESS_DAYS``-th business day after it (SPEC §4 "draft validity")."""
+    return add_business_days(as_of, DRAFT_VALIDITY_BUSINESS_DAYS, policy)
+
+
+def lapse_date(installments: list[InstallmentState], policy: Policy) -> date | None:
+    """The first day on which the agreement counts as lapsed (SPEC §4 "agreements: lapse"):
+    ``min(agreement_lapse_installments, installments still unpaid)`` installments unpaid more than
+    ``agreement_grace_days`` after their due date. So with 3 and 5 days, a 6-installment agreement
+    whose last installment alone is unpaid lapses on its due date + 6 days (the day it becomes
+    overdue, as ``installment_status`` counts it), like one with three overdue installments.
+    ``None`` if, with the payments recorded, it never does.
+
+    (The engine's ``lapse_date`` asks for the policy's full count even when fewer installments are
+    left to pay, so an agreement whose last one or two installments are never paid never lapsed.)
+    """
+    grace = timedelta(days=policy.agreement_grace_days)
+    candidates = sorted(
+        {i.due_date + grace + timedelta(days=1) for i in installments}
+        | {i.paid_off_on for i in installments if i.paid_off_on is not None}
+    )
+    for t in candidates:
+        unpaid = [i for i in installments if i.paid_off_on is None or i.paid_off_on > t]
+        overdue = sum(1 for i in unpaid if t > i.due_date + grace)
+        needed = min(policy.agreement_lapse_installments, len(unpaid))
+        if unpaid and overdue >= needed:
+            return t
+    return None
 
 
 def _who(user: Any) -> str:
@@ -163,9 +199,16 @@ def agreement_draft(
     start: date | None = None,
     as_of: date | None = None,
 ) -> Agreement:
-    """Draft an agreement over the employer's periods with something outstanding at ``as_of``
-    (default today) that no draft, approved or active agreement holds. The option must be one the
-    policy allows (engine ``validate_option``); the schedule is the engine's French schedule."""
+    """Draft an agreement, dated on the business date (``common.dates.business_date``), over the
+    employer's **overdue** periods (due before that date) with something outstanding that no draft,
+    approved or active agreement holds; periods not yet due are paid normally. The option must be
+    one the policy allows (engine ``validate_option``); the schedule is the engine's French
+    schedule. The draft is valid ``DRAFT_VALIDITY_BUSINESS_DAYS`` business days for its down
+    payment (``valid_until``), then expires.
+
+    No back-dating (SPEC §6, issue 9): ``as_of`` may be omitted or be the business date itself; any
+    other date is refused, from every interface (page, API, command). Options and simulations of
+    another date remain available read-only."""
     if not can_draft(actor):
         raise ApplicationError("Solo un gestor de cobros o una jefatura pueden elaborar convenios de pago.")
     _require_visible(actor, employer)
@@ -174,6 +217,11 @@ def agreement_draft(
     if as_of > today:
         raise ApplicationError(
             f"La fecha de cálculo {_d(as_of)} es futura: la deuda solo se conoce hasta hoy."
+        )
+    if as_of < today:
+        raise ApplicationError(
+            f"Un convenio se elabora con la fecha de hoy ({_d(today)}): no se puede antedatar al "
+            f"{_d(as_of)}. Las opciones de otra fecha solo se pueden consultar."
         )
     start = start or add_months(as_of, 1)
     if start <= as_of:
@@ -209,6 +257,7 @@ def agreement_draft(
             installments=n,
             start=start,
             policy=statement.policy,
+            worker_share_cents=sum(ln.worker_share_outstanding_cents for ln in lines),
         )
     except AgreementOptionError as exc:
         raise ApplicationError(str(exc)) from None
@@ -245,6 +294,7 @@ def agreement_draft(
         total=cents_to_decimal(sim.total_cents),
         start=sim.start,
         policy_version=sim.policy_version,
+        valid_until=down_payment_deadline(as_of, statement.policy),
         drafted_by=actor,
     )
     # periods_detail holds Decimals: store them as two-decimal strings (JSON).
@@ -327,7 +377,14 @@ def agreement_cancel(*, actor: Any, agreement: Agreement, reason: str) -> Agreem
 @transaction.atomic
 def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment: Payment) -> Agreement:
     """Match an approved agreement with the payment of its down payment: the agreement is signed on
-    the payment's date, becomes active, and its periods are frozen from that date."""
+    the payment's date, becomes active, and its periods are frozen from that date.
+
+    Only a payment dated **after** the draft's date and by the end of its validity
+    (``valid_until``) can be the down payment (SPEC §6 "Formalization"): the statement the debt was
+    taken from already counts every payment of the draft's day, so such a payment is inside the
+    debt. A payment for a period the agreement does not cover is applied to that period, not to
+    the agreement. What the payment brings beyond the down payment is an ordinary payment unless
+    the payment names the agreement (``selectors.installment_payments``)."""
     agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
     if actor is not None and not can_draft(actor):
         raise ApplicationError(
@@ -353,10 +410,22 @@ def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment
             f"El pago {payment.payment_id} de {fmt_usd(to_cents(payment.amount))} no alcanza la prima de "
             f"{fmt_usd(to_cents(agreement.down_payment))} del convenio {agreement.number}."
         )
-    if payment.paid_on < agreement.as_of:
+    if payment.paid_on <= agreement.as_of:
+        when = "del mismo día que" if payment.paid_on == agreement.as_of else "anterior a"
         raise ApplicationError(
-            f"El pago {payment.payment_id} del {_d(payment.paid_on)} es anterior a la fecha de cálculo del "
-            f"convenio ({_d(agreement.as_of)}): ya está descontado de la deuda convenida."
+            f"El pago {payment.payment_id} del {_d(payment.paid_on)} es {when} la fecha del convenio "
+            f"({_d(agreement.as_of)}): ya está descontado de la deuda convenida y no puede ser su prima."
+        )
+    if agreement.valid_until is not None and payment.paid_on > agreement.valid_until:
+        raise ApplicationError(
+            f"El pago {payment.payment_id} del {_d(payment.paid_on)} llega después del "
+            f"{_d(agreement.valid_until)}, último día para pagar la prima del convenio {agreement.number} "
+            f"({DRAFT_VALIDITY_BUSINESS_DAYS} días hábiles): el convenio vence; elabore uno nuevo."
+        )
+    if payment.period and not names_agreement(payment, agreement):
+        raise ApplicationError(
+            f"El pago {payment.payment_id} es para el período {payment.period}, que el convenio "
+            f"{agreement.number} no cubre: se aplica a ese período y no puede ser la prima."
         )
     if payment.paid_on >= agreement.start:
         raise ApplicationError(
@@ -365,15 +434,35 @@ def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment
         )
     agreement.down_payment_payment = payment
     agreement.signed_on = payment.paid_on
+    ledger_services.agreement_terms_record(
+        actor=actor,
+        employer=agreement.employer,
+        number=agreement.number,
+        drafted_on=agreement.as_of,
+        signed_on=payment.paid_on,
+        periods=agreement.periods,
+        down_payment_cents=to_cents(agreement.down_payment),
+        down_payment_payment_id=payment.payment_id,
+        installments=[
+            ledger_services.InstallmentTerms(
+                i.number, i.due_date, to_cents(i.principal), to_cents(i.interest)
+            )
+            for i in agreement.installments.order_by("number")
+        ],
+    )
     agreement_transition(
         actor=actor,
         agreement=agreement,
         to_state=AgreementState.ACTIVE,
-        reason=f"Prima recibida: pago {payment.payment_id} del {_d(payment.paid_on)}; períodos congelados desde esa fecha.",
+        reason=(
+            f"Prima recibida: pago {payment.payment_id} del {_d(payment.paid_on)}; los períodos quedan "
+            f"congelados con la deuda del {_d(agreement.as_of)}."
+        ),
     )
     cases_link.move_case(
         actor=actor,
         employer=agreement.employer,
+        agreement=agreement,
         to_state="agreement",
         reason=f"Convenio de pago {agreement.number} firmado el {_d(payment.paid_on)}.",
     )
@@ -388,6 +477,32 @@ def _store_document_later(agreement_id: int) -> None:
     store_agreement_document.delay(agreement_id=agreement_id)
 
 
+@transaction.atomic
+def agreement_expire(*, actor: Any, agreement: Agreement) -> Agreement:
+    """A draft or approved agreement whose down payment did not arrive by ``valid_until`` expires
+    (SPEC §6): it holds and freezes nothing, and its periods can go into a new agreement. Called
+    by ``agreements_check`` (the command and the nightly task) once the validity is over."""
+    if actor is not None and not can_run_check(actor):
+        raise ApplicationError("Solo una jefatura o el administrador pueden dar por vencido un convenio.")
+    agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
+    if agreement.valid_until is None or agreement.valid_until >= _today():
+        deadline = _d(agreement.valid_until) if agreement.valid_until else "—"
+        raise ApplicationError(
+            f"El convenio {agreement.number} puede recibir su prima hasta el {deadline}: aún no vence."
+        )
+    agreement.expired_on = agreement.valid_until + timedelta(days=1)
+    return agreement_transition(
+        actor=actor,
+        agreement=agreement,
+        to_state=AgreementState.EXPIRED,
+        reason=(
+            f"La prima de {fmt_usd(to_cents(agreement.down_payment))} no se recibió hasta el "
+            f"{_d(agreement.valid_until)} ({DRAFT_VALIDITY_BUSINESS_DAYS} días hábiles desde el "
+            f"{_d(agreement.as_of)}): el convenio vence sin congelar nada."
+        ),
+    )
+
+
 # ------------------------------------------------------------------------------------ follow-up
 @dataclass
 class CheckResult:
@@ -396,6 +511,7 @@ class CheckResult:
     signed: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)
     fulfilled: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
     overdue: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -408,6 +524,8 @@ class CheckResult:
             parts.append(f"incumplidos {', '.join(self.lapsed)}")
         if self.fulfilled:
             parts.append(f"cumplidos {', '.join(self.fulfilled)}")
+        if self.expired:
+            parts.append(f"vencidos sin prima {', '.join(self.expired)}")
         return "; ".join(parts) + "."
 
 
@@ -438,19 +556,22 @@ def _follow_up(*, actor: Any, agreement: Agreement, as_of: date, result: CheckRe
     lapsed_on = lapse_date(states, policy)
     if lapsed_on is not None and lapsed_on <= as_of:
         agreement.lapsed_on = lapsed_on
+        ledger_services.agreement_terms_lapse(actor=actor, number=agreement.number, lapsed_on=lapsed_on)
         agreement_transition(
             actor=actor,
             agreement=agreement,
             to_state=AgreementState.LAPSED,
             reason=(
                 f"{len(overdue)} cuota(s) sin pagar {policy.agreement_grace_days} días después de su vencimiento "
-                f"(la política {policy.version} tolera {policy.agreement_lapse_installments - 1}): incumplido desde "
+                f"(la política {policy.version} incumple con {policy.agreement_lapse_installments} cuotas "
+                f"vencidas, o con todas las que quedan por pagar si son menos): incumplido desde "
                 f"el {_d(lapsed_on)}; se levanta el congelamiento de los períodos."
             ),
         )
         cases_link.move_case(
             actor=actor,
             employer=agreement.employer,
+            agreement=agreement,
             to_state="lapsed",
             reason=f"Convenio de pago {agreement.number} incumplido desde el {_d(lapsed_on)}.",
         )
@@ -467,6 +588,7 @@ def _follow_up(*, actor: Any, agreement: Agreement, as_of: date, result: CheckRe
         cases_link.move_case(
             actor=actor,
             employer=agreement.employer,
+            agreement=agreement,
             to_state="fulfilled",
             reason=f"Convenio de pago {agreement.number} cumplido el {_d(agreement.fulfilled_on)}.",
         )
@@ -483,12 +605,14 @@ def agreements_check(
 ) -> CheckResult:
     """Follow-up of agreements at ``as_of`` (default today; SPEC §6):
 
-    1. an approved agreement whose down payment has arrived (an unused payment of the employer, from
-       the calculation date on, at least the down payment) is signed on that payment's date;
+    1. an approved agreement whose down payment has arrived (an unused payment of the employer,
+       dated after the draft's date and by the end of its validity, at least the down payment) is
+       signed on that payment's date; a draft or approved agreement whose validity ended before
+       ``as_of`` without one expires (it never froze anything);
     2. the payments made after signing pay the installments oldest first; an installment is overdue
        when not fully paid by its due date plus the grace days;
-    3. with the policy's count of overdue installments the agreement lapses (its freeze is lifted);
-       when every installment is paid it is fulfilled.
+    3. with min(the policy's count, installments still unpaid) overdue installments the agreement
+       lapses (its freeze is lifted); when every installment is paid it is fulfilled.
 
     Refused (nothing saved) for a future date and for a date before an agreement was signed.
     """
@@ -519,6 +643,10 @@ def agreements_check(
         if candidates:
             agreement_register_down_payment(actor=actor, agreement=agreement, payment=candidates[0])
             result.signed.append(agreement.number)
+    unsigned = (AgreementState.DRAFT, AgreementState.APPROVED)
+    for agreement in base.filter(state__in=unsigned, valid_until__lt=as_of).order_by("pk"):
+        agreement_expire(actor=actor, agreement=agreement)
+        result.expired.append(agreement.number)
     for agreement in base.filter(state=AgreementState.ACTIVE).order_by("pk"):
         agreement = (
             Agreement.objects.select_for_update(of=("self",))
@@ -538,6 +666,7 @@ def agreements_check(
             "lapsed": result.lapsed,
             "fulfilled": result.fulfilled,
             "overdue": result.overdue,
+            "expired": result.expired,
         },
         reason=result.summary(),
     )

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cobranza.agreements import documents, selectors, services
@@ -26,6 +25,7 @@ from cobranza.agreements.forms import (
     OptionForm,
 )
 from cobranza.agreements.models import Agreement, AgreementState
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
@@ -82,12 +82,16 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
     if not selectors.can_view_agreements(request.user):
         raise PermissionDenied
     form = OptionForm(request.GET or None)
-    today = timezone.localdate()
+    today = business_date()
     as_of, start = today, None
     if form.is_bound and form.is_valid():
         as_of = form.cleaned_data.get("as_of") or today
         start = form.cleaned_data.get("start")
-    error = ""
+    # A date typed wrong or out of range is said at the top, whether or not there is debt to show.
+    date_errors = [
+        str(form.errors[name][0]) for name in ("as_of", "start") if form.is_bound and name in form.errors
+    ]
+    error = f"{date_errors[0]} Se muestran las opciones de hoy." if date_errors else ""
     if as_of > today:
         error = f"La fecha de cálculo {as_of:%d/%m/%Y} es futura: se muestran las opciones de hoy."
         as_of = today
@@ -103,7 +107,7 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
     sim_error = ""
     typed = form.is_bound and form.is_valid() and form.cleaned_data.get("down_payment") is not None
     if form.is_bound and not form.is_valid():
-        sim_error = _first_error(form)
+        sim_error = "" if date_errors else _first_error(form)
     elif typed:
         try:
             simulation = build_schedule(
@@ -112,6 +116,7 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
                 installments=form.cleaned_data["installments"],
                 start=start,
                 policy=opts.policy,
+                worker_share_cents=opts.worker_share_cents,
             )
         except AgreementOptionError as exc:
             sim_error = str(exc)
@@ -122,7 +127,8 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
         "error": error,
         "simulation": simulation,
         "sim_error": sim_error,
-        "can_draft": services.can_draft(request.user),
+        # Drafts are dated today (no back-dating): options of another date are only a simulation.
+        "can_draft": services.can_draft(request.user) and as_of == today,
         "agreements": selectors.employer_agreements(user=request.user, employer=employer),
     }
     return render(request, "agreements/options.html", context)
@@ -194,7 +200,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "down_payment_form": DownPaymentForm(payments=payments),
         "cancel_form": CancelForm(),
         "check_form": CheckForm(),
-        "call_form": CallForm(initial={"called_on": timezone.localdate()}),
+        "call_form": CallForm(initial={"called_on": business_date()}),
         "paid_total": sum(i.paid_amount for i in agreement.installments.all()),
     }
     return render(request, "agreements/detail.html", context)
@@ -240,7 +246,7 @@ def agreement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_down_payment(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     payments = list(
-        agreement.employer.payments.filter(paid_on__gte=agreement.as_of).order_by("paid_on", "payment_id")
+        agreement.employer.payments.filter(paid_on__gt=agreement.as_of).order_by("paid_on", "payment_id")
     )
     form = DownPaymentForm(request.POST, payments=payments)
     if not form.is_valid():
@@ -263,7 +269,7 @@ def agreement_check(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _first_error(form))
         return redirect("agreements:detail", pk=pk)
-    as_of = form.as_of_or(timezone.localdate())
+    as_of = form.as_of_or(business_date())
     agreement = _agreement(request, pk)
     try:
         result = services.agreements_check(actor=request.user, as_of=as_of, agreements=[agreement])
@@ -284,7 +290,7 @@ def agreements_check_all(request: HttpRequest) -> HttpResponse:
         messages.error(request, _first_error(form))
         return redirect("agreements:list")
     try:
-        result = services.agreements_check(actor=request.user, as_of=form.as_of_or(timezone.localdate()))
+        result = services.agreements_check(actor=request.user, as_of=form.as_of_or(business_date()))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -335,7 +341,7 @@ def _require(allowed: bool) -> None:
 @login_required
 def call_list(request: HttpRequest) -> HttpResponse:
     _require(selectors.can_see_call_list(request.user))
-    today = timezone.localdate()
+    today = business_date()
     rows = selectors.defaulted_agreements(user=request.user, as_of=today)
     if request.GET.get("formato") == "xlsx":
         response = HttpResponse(documents.call_list_xlsx(rows, as_of=today), content_type=XLSX)
@@ -350,6 +356,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "as_of": today,
             "import_form": CallImportForm(),
+            "can_import": selectors.can_import_calls(request.user),
+            "own_portfolio": selectors.sees_own_portfolio_only(request.user),
             "broken_promises": broken_promises(user=request.user),
         },
     )
@@ -359,7 +367,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def call_import(request: HttpRequest) -> HttpResponse:
     """Re-import the call list with outcomes: all rows are checked first; any problem saves nothing."""
-    _require(selectors.can_see_call_list(request.user))
+    _require(selectors.can_import_calls(request.user))
     form = CallImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -406,7 +414,7 @@ def call_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     _require(selectors.can_see_reports(request.user))
-    today = timezone.localdate()
+    today = business_date()
     report = selectors.agreements_report(user=request.user, as_of=today)
     fmt = request.GET.get("formato", "")
     if fmt == "xlsx":
@@ -417,4 +425,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(documents.reports_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="reporte-convenios-{today:%Y%m%d}.pdf"'
         return response
-    return render(request, "agreements/reports.html", report)
+    return render(
+        request,
+        "agreements/reports.html",
+        {**report, "own_portfolio": selectors.sees_own_portfolio_only(request.user)},
+    )

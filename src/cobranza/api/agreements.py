@@ -1,22 +1,30 @@
-"""Payment agreements in the JSON API: options, simulations, agreements and their installments.
+"""Payment agreements in the JSON API: options, simulations, agreements and their installments,
+and the writes of issue 9: draft (`POST /employers/{n}/agreements`) and approve
+(`POST /agreements/{id}/approve`).
 
-The same visibility as the pages: an employer (or agreement) the user may not see is a 404.
+The same visibility as the pages: an employer (or agreement) the user may not see is a 404. A role
+that may not do the write, or the author approving its own draft (four eyes), is a 403; a refusal
+of the rules (an option outside the policy, a back-dated draft, a state that does not allow it) is
+a 422; every one with a Spanish `detail`, and every status code is in the OpenAPI document.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from pydantic import BeforeValidator
 
-from cobranza.agreements import selectors
+from cobranza.agreements import selectors, services
 from cobranza.agreements.models import Agreement
 from cobranza.agreements.services import to_money_cents
+from cobranza.api.dates import ApiDate
 from cobranza.api.employers import get_visible_employer
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.engine.agreements import AgreementOptionError, build_schedule
 from cobranza.engine.calendar import add_months
@@ -104,10 +112,44 @@ class AgreementOut(Schema):
     signed_on: date | None
     lapsed_on: date | None
     fulfilled_on: date | None
+    valid_until: date | None = Field(
+        None, description="Último día para pagar la prima; después el borrador vence."
+    )
+    expired_on: date | None = None
 
 
 class AgreementDetailOut(AgreementOut):
     installments: list[InstallmentOut]
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="El motivo, en español.")
+
+
+def _amount_text(value: Any) -> Any:
+    """A JSON number (286.98) or text ("286.98") for an amount: kept as text, cents checked later."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+AmountText = Annotated[str, BeforeValidator(_amount_text)]
+
+
+class DraftIn(Schema):
+    down_payment: AmountText = Field(..., description='Prima, p. ej. "286.98".')
+    installments: int = Field(..., description="Número de cuotas.")
+    start: ApiDate | None = Field(
+        None, description="Vencimiento de la primera cuota (por omisión, en un mes)."
+    )
+    as_of: ApiDate | None = Field(
+        None,
+        description="Solo la fecha de hoy: un convenio se elabora con la fecha de negocio, nunca antedatado.",
+    )
+
+
+#: The status codes of a write, each with a Spanish `detail` (OpenAPI).
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _money(value: Any) -> str:
@@ -138,6 +180,8 @@ def _agreement_dict(a: Agreement, *, with_installments: bool = False) -> dict[st
         "signed_on": a.signed_on,
         "lapsed_on": a.lapsed_on,
         "fulfilled_on": a.fulfilled_on,
+        "valid_until": a.valid_until,
+        "expired_on": a.expired_on,
     }
     if with_installments:
         data["installments"] = [_installment_dict(i) for i in a.installments.all()]
@@ -159,7 +203,7 @@ def _installment_dict(i: Any) -> dict[str, Any]:
 
 
 def _dates(as_of: date | None, start: date | None) -> tuple[date, date]:
-    today = timezone.localdate()
+    today = business_date()
     as_of = as_of or today
     if as_of > today:
         raise HttpError(400, f"La fecha de cálculo {as_of:%d/%m/%Y} es futura.")
@@ -182,7 +226,7 @@ def _visible_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
     summary="Opciones de pago de un patrono (contado y cada plazo permitido)",
 )
 def agreement_options(
-    request: HttpRequest, employer_number: str, as_of: date | None = None, start: date | None = None
+    request: HttpRequest, employer_number: str, as_of: ApiDate | None = None, start: ApiDate | None = None
 ) -> dict[str, Any]:
     employer = get_visible_employer(request, employer_number)
     as_of, start = _dates(as_of, start)
@@ -210,8 +254,8 @@ def agreement_simulation(
     employer_number: str,
     down_payment: str,
     installments: int,
-    as_of: date | None = None,
-    start: date | None = None,
+    as_of: ApiDate | None = None,
+    start: ApiDate | None = None,
 ) -> dict[str, Any]:
     employer = get_visible_employer(request, employer_number)
     as_of, start = _dates(as_of, start)
@@ -223,6 +267,7 @@ def agreement_simulation(
             installments=installments,
             start=start,
             policy=opts.policy,
+            worker_share_cents=opts.worker_share_cents,
         )
     except AgreementOptionError as exc:
         raise ApplicationError(str(exc)) from None
@@ -245,6 +290,61 @@ def agreement_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]
     if state:
         qs = qs.filter(state=state)
     return [_agreement_dict(a) for a in qs[:500]]
+
+
+@router.post(
+    "/employers/{employer_number}/agreements",
+    response={201: AgreementDetailOut, **WRITE_ERRORS},
+    summary="Elaborar un convenio (borrador con su calendario), con la deuda vencida de hoy",
+    description=(
+        "201: el borrador con su calendario. 401: sin token. 403: el rol no elabora convenios. "
+        "404: patrono inexistente o fuera de su cartera. 422: opción fuera de la política, fecha "
+        "distinta de hoy (no se antedata), sin deuda vencida o períodos ya en otro convenio."
+    ),
+)
+def agreement_draft(request: HttpRequest, employer_number: str, payload: DraftIn):  # type: ignore[no-untyped-def]
+    employer = get_visible_employer(request, employer_number)
+    if not services.can_draft(request.user):
+        return 403, {"detail": "Solo un gestor de cobros o una jefatura pueden elaborar convenios de pago."}
+    try:
+        agreement = services.agreement_draft(
+            actor=request.user,
+            employer=employer,
+            down_payment=payload.down_payment,
+            installments=payload.installments,
+            start=payload.start,
+            as_of=payload.as_of,
+        )
+    except ApplicationError as exc:
+        return 422, {"detail": exc.message}
+    return 201, _agreement_dict(_visible_agreement(request, agreement.pk), with_installments=True)
+
+
+@router.post(
+    "/agreements/{agreement_id}/approve",
+    response={200: AgreementDetailOut, **WRITE_ERRORS},
+    summary="Aprobar un borrador (una jefatura distinta de quien lo elaboró)",
+    description=(
+        "200: el convenio aprobado. 401: sin token. 403: no es jefatura, o es quien lo elaboró "
+        "(cuatro ojos). 404: convenio inexistente o de un patrono fuera de su cartera. 422: el "
+        "convenio no está en borrador."
+    ),
+)
+def agreement_approve(request: HttpRequest, agreement_id: int):  # type: ignore[no-untyped-def]
+    agreement = _visible_agreement(request, agreement_id)
+    if not services.can_approve(request.user):
+        return 403, {
+            "detail": "Solo una jefatura (de departamento o de sucursal) puede aprobar convenios de pago."
+        }
+    if agreement.drafted_by_id == request.user.pk:
+        return 403, {
+            "detail": f"Usted elaboró el convenio {agreement.number}: no puede aprobarlo; debe aprobarlo otra jefatura."
+        }
+    try:
+        services.agreement_approve(actor=request.user, agreement=agreement)
+    except ApplicationError as exc:
+        return 422, {"detail": exc.message}
+    return 200, _agreement_dict(_visible_agreement(request, agreement_id), with_installments=True)
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementDetailOut, summary="Un convenio con sus cuotas")

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from cobranza.api.dates import ApiDate
 from cobranza.cases import selectors, services
 from cobranza.cases.models import ActionOutcome, CaseDocument, CaseFile, CaseState
 from cobranza.cases.services.documents import download_name
@@ -107,9 +108,9 @@ class ActionIn(Schema):
     outcome: str | None = None
     contact_person: str = ""
     notes: str = ""
-    next_action_on: date | None = None
+    next_action_on: ApiDate | None = None
     promise_amount: Decimal | None = None
-    promise_date: date | None = None
+    promise_date: ApiDate | None = None
 
 
 def _case(request: HttpRequest, case_id: int) -> CaseFile:

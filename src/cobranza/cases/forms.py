@@ -16,6 +16,7 @@ from cobranza.cases.models import (
 )
 from cobranza.cases.services.cases import RESTRICTED_TARGETS
 from cobranza.cases.services.documents import MAX_DOCUMENT_BYTES
+from cobranza.common.forms import UserDateField
 
 
 class DateInput(forms.DateInput):
@@ -58,7 +59,9 @@ class ActionForm(forms.Form):
         widget=_sm(forms.Select(), True),
     )
     notes = forms.CharField(label="Notas", required=False, widget=_sm(forms.Textarea(attrs={"rows": 2})))
-    next_action_on = forms.DateField(label="Próxima gestión", required=False, widget=DateInput())
+    next_action_on = UserDateField(
+        label="Próxima gestión", subject="fecha de la próxima gestión", required=False, widget=DateInput()
+    )
     promise_amount = forms.DecimalField(
         label="Promesa de pago: monto ($)",
         required=False,
@@ -67,7 +70,9 @@ class ActionForm(forms.Form):
         min_value=0,
         widget=_sm(forms.NumberInput(attrs={"step": "0.01"})),
     )
-    promise_date = forms.DateField(label="Promesa de pago: fecha", required=False, widget=DateInput())
+    promise_date = UserDateField(
+        label="Promesa de pago: fecha", subject="fecha prometida", required=False, widget=DateInput()
+    )
 
 
 class DocumentForm(forms.Form):
@@ -79,7 +84,9 @@ class DocumentForm(forms.Form):
         label="Tipo de documento", choices=DocumentType.choices, widget=_sm(forms.Select(), True)
     )
     title = forms.CharField(label="Título", max_length=200, widget=_sm(forms.TextInput()))
-    document_date = forms.DateField(label="Fecha del documento", required=False, widget=DateInput())
+    document_date = UserDateField(
+        label="Fecha del documento", subject="fecha del documento", required=False, widget=DateInput()
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         uploaded = self.cleaned_data["file"]
@@ -108,8 +115,9 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, case: CaseFile, is_head: bool, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        # Only what a person decides: the agreement's states follow the agreement, never this form.
         self.fields["to_state"].choices = [
-            (s, label) for s, label in case.allowed_transitions() if is_head or s not in RESTRICTED_TARGETS
+            (s, label) for s, label in case.manual_transitions() if is_head or s not in RESTRICTED_TARGETS
         ]
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cobranza.common.dates import business_date
 from cobranza.common.models import TimeStampedModel
 from cobranza.employers.models import Employer
 
@@ -56,6 +57,16 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.LAPSED: frozenset({S.AGREEMENT, S.REFERRED_TO_LEGAL, S.CLOSED}),
     S.REFERRED_TO_LEGAL: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
+}
+# The states that follow the employer's payment agreement (SPEC §6): set only by the agreement's own
+# transitions (down payment received → agreement, every installment paid → fulfilled, lapse →
+# lapsed; `case_follow_agreement`), never by hand, so a case never says "Convenio cumplido" with
+# installments unpaid or "En convenio de pago" without an agreement.
+AGREEMENT_STATES: frozenset[str] = frozenset({S.AGREEMENT, S.FULFILLED, S.LAPSED})
+# What a person decides (`case_transition`): start collection, refer to legal, close. A case in
+# "agreement" has no manual move: it follows its agreement.
+MANUAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    state: targets - AGREEMENT_STATES for state, targets in CASE_TRANSITIONS.items()
 }
 ACTIVE_STATES = frozenset(s for s in CaseState.values if s != CaseState.CLOSED)
 
@@ -125,6 +136,11 @@ class CaseFile(TimeStampedModel):
         labels = dict(CaseState.choices)
         return [(s, labels[s]) for s in CaseState.values if s in CASE_TRANSITIONS[self.state]]
 
+    def manual_transitions(self) -> list[tuple[str, str]]:
+        """The moves a person may choose from this state (the agreement's states are left out)."""
+        labels = dict(CaseState.choices)
+        return [(s, labels[s]) for s in CaseState.values if s in MANUAL_TRANSITIONS[self.state]]
+
 
 class DocumentType(models.TextChoices):
     NOTICE = "notice", "Aviso de cobro"
@@ -149,7 +165,7 @@ class CaseDocument(models.Model):
     )
     doc_type = models.CharField("tipo de documento", max_length=30, choices=DocumentType.choices)
     title = models.CharField("título", max_length=200)
-    document_date = models.DateField("fecha del documento", default=timezone.localdate)
+    document_date = models.DateField("fecha del documento", default=business_date)
     file = models.FileField("archivo", upload_to=case_document_path, max_length=300)
     original_name = models.CharField("nombre original", max_length=255)
     content_type = models.CharField("tipo de contenido", max_length=100)

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cobranza.cases import selectors, services
@@ -22,10 +21,12 @@ from cobranza.cases.forms import (
     ReviewForm,
     TransitionForm,
 )
-from cobranza.cases.models import CaseDocument, CaseFile, CollectionAction, ReviewStatus
+from cobranza.cases.models import AGREEMENT_STATES, CaseDocument, CaseFile, CollectionAction, ReviewStatus
 from cobranza.cases.services._common import CASE_WORKERS, HEADS_AND_ADMIN
+from cobranza.cases.services.cases import agreement_state_refusal, can_change_state
 from cobranza.cases.services.documents import download_name
 from cobranza.common import roles
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
@@ -51,7 +52,7 @@ def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **for
 
     head = is_head(request.user)
     try:
-        statement = statement_for_employer(case.employer, timezone.localdate())
+        statement = statement_for_employer(case.employer, business_date())
     except ApplicationError:
         statement = None
     context = {
@@ -72,6 +73,7 @@ def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **for
             if c.pk != case.pk
         ],
         "can_work": can_work_cases(request.user) and case.is_active,
+        "can_change_state": can_change_state(request.user) and case.is_active,
         "is_head": head,
         "action_form": forms.get("action_form") or ActionForm(),
         "document_form": forms.get("document_form") or DocumentForm(),
@@ -195,6 +197,8 @@ def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_change_state(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
+    if not can_change_state(request.user):
+        raise PermissionDenied("Solo el gestor de cobros del patrono o una jefatura cambian el estado.")
     form = TransitionForm(request.POST, case=case, is_head=is_head(request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -211,6 +215,9 @@ def case_change_state(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"El expediente pasó a «{case.get_state_display()}».")
             return redirect("cases:detail", pk=case.pk)
+    elif request.POST.get("to_state") in AGREEMENT_STATES:
+        # Not even a choice of the form (the page may show no form at all): say why.
+        messages.error(request, agreement_state_refusal(request.POST["to_state"]))
     return _case_page(request, case, status=400, transition_form=form)
 
 

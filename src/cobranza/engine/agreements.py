@@ -8,6 +8,7 @@ the whole remaining balance, so the schedule always ends at exactly zero.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ __all__ = [
     "band_max_installments",
     "build_schedule",
     "days_overdue",
+    "down_payment_rule_text",
     "installment_status",
     "is_lapsed",
     "lapse_date",
@@ -75,9 +77,41 @@ def monthly_rate(n: int, policy: Policy) -> Decimal:
     raise AssertionError("policy bands end with an unlimited band")  # pragma: no cover
 
 
-def min_down_payment(debt_cents: int, policy: Policy) -> int:
-    """Minimum down payment: ``round_half_up(debt × agreement_min_down_payment_rate)``."""
-    return round_half_up(Fraction(debt_cents) * Fraction(policy.agreement_min_down_payment_rate))
+def _worker_share_part(debt_cents: int, worker_share_cents: int | None, policy: Policy) -> int:
+    """The part of the debt the minimum down payment takes whole: the outstanding worker share when
+    the policy's worker-share rule is on (clamped to the debt), else nothing."""
+    if not policy.agreement_down_payment_worker_share:
+        return 0
+    if worker_share_cents is None:
+        raise ValueError(
+            "la política exige el 100 % de la cuota laboral pendiente en la prima: indique worker_share_cents"
+        )
+    return min(max(worker_share_cents, 0), max(debt_cents, 0))
+
+
+def min_down_payment(debt_cents: int, policy: Policy, *, worker_share_cents: int | None = None) -> int:
+    """Minimum down payment (SPEC §4), rounded **up** to the cent: ``ceil(debt × rate)`` — 20 % of
+    $461.46 is $92.292, so the minimum is $92.30 ($92.29 would be less than 20 %).
+
+    With the policy's worker-share switch on, the outstanding worker share (``worker_share_cents``,
+    required then) is taken whole and the rate applies to the rest: ``W + ceil((debt − W) × rate)``.
+    """
+    worker = _worker_share_part(debt_cents, worker_share_cents, policy)
+    rest = debt_cents - worker
+    return worker + math.ceil(Fraction(rest) * Fraction(policy.agreement_min_down_payment_rate))
+
+
+def down_payment_rule_text(debt_cents: int, policy: Policy, *, worker_share_cents: int | None = None) -> str:
+    """How the minimum down payment is made up, in Spanish: ``20 % de $461.46`` or, with the
+    worker-share rule, ``100 % de la cuota laboral pendiente ($50.00) más 20 % del resto ($411.46)``."""
+    rate_txt = fmt_rate_percent(policy.agreement_min_down_payment_rate)
+    if not policy.agreement_down_payment_worker_share:
+        return f"{rate_txt} de {fmt_usd(debt_cents)}, redondeado al centavo superior"
+    worker = _worker_share_part(debt_cents, worker_share_cents, policy)
+    return (
+        f"100 % de la cuota laboral pendiente ({fmt_usd(worker)}) más {rate_txt} del resto "
+        f"({fmt_usd(debt_cents - worker)}), redondeado al centavo superior"
+    )
 
 
 def allowed_terms(debt_cents: int, policy: Policy) -> list[int]:
@@ -86,20 +120,34 @@ def allowed_terms(debt_cents: int, policy: Policy) -> list[int]:
     return [t for t in policy.agreement_allowed_terms if t <= max_n]
 
 
-def validate_option(debt_cents: int, down_payment_cents: int, installments: int, policy: Policy) -> None:
-    """Refuse an option the policy does not allow, with the reason and the limits (Spanish)."""
+def validate_option(
+    debt_cents: int,
+    down_payment_cents: int,
+    installments: int,
+    policy: Policy,
+    *,
+    worker_share_cents: int | None = None,
+) -> None:
+    """Refuse an option the policy does not allow, with the reason and the limits (Spanish).
+    ``worker_share_cents`` (the outstanding worker share inside the debt) is required when the
+    policy's worker-share rule is on (see :func:`min_down_payment`)."""
     if debt_cents <= 0:
         raise AgreementOptionError(
             f"No hay deuda que convenir: el saldo pendiente es {fmt_usd(max(debt_cents, 0))}."
         )
     if down_payment_cents < 0:
         raise AgreementOptionError(f"La prima no puede ser negativa ({fmt_usd(down_payment_cents)}).")
-    minimum = min_down_payment(debt_cents, policy)
-    rate_txt = fmt_rate_percent(policy.agreement_min_down_payment_rate)
+    minimum = min_down_payment(debt_cents, policy, worker_share_cents=worker_share_cents)
     if down_payment_cents < minimum:
+        rule = down_payment_rule_text(debt_cents, policy, worker_share_cents=worker_share_cents)
+        limits = (
+            f"prima entre {fmt_usd(minimum)} y {fmt_usd(debt_cents - 1)}"
+            if minimum < debt_cents
+            else "con esta deuda corresponde el pago de contado"
+        )
         raise AgreementOptionError(
-            f"La prima mínima es {fmt_usd(minimum)} ({rate_txt} de {fmt_usd(debt_cents)}); "
-            f"la prima propuesta de {fmt_usd(down_payment_cents)} no la alcanza."
+            f"La prima mínima es {fmt_usd(minimum)} ({rule}); "
+            f"la prima propuesta de {fmt_usd(down_payment_cents)} no la alcanza ({limits})."
         )
     if down_payment_cents >= debt_cents:
         raise AgreementOptionError(
@@ -196,10 +244,19 @@ def _level_installment(financed_cents: int, rate: Decimal, n: int) -> int:
 
 
 def build_schedule(
-    *, debt_cents: int, down_payment_cents: int, installments: int, start: date, policy: Policy
+    *,
+    debt_cents: int,
+    down_payment_cents: int,
+    installments: int,
+    start: date,
+    policy: Policy,
+    worker_share_cents: int | None = None,
 ) -> Simulation:
-    """French amortization schedule (SPEC §6); refuses options the policy does not allow."""
-    validate_option(debt_cents, down_payment_cents, installments, policy)
+    """French amortization schedule (SPEC §6); refuses options the policy does not allow
+    (``worker_share_cents`` as in :func:`validate_option`)."""
+    validate_option(
+        debt_cents, down_payment_cents, installments, policy, worker_share_cents=worker_share_cents
+    )
     n = installments
     rate = monthly_rate(n, policy)
     r = Fraction(rate)
@@ -263,16 +320,23 @@ class AgreementOption:
         }
 
 
-def options_for(debt_cents: int, policy: Policy, start: date) -> list[AgreementOption]:
+def options_for(
+    debt_cents: int, policy: Policy, start: date, *, worker_share_cents: int | None = None
+) -> list[AgreementOption]:
     """Pay in full, then each allowed term with the minimum down payment (SPEC §6)."""
     if debt_cents <= 0:
         return []
     options = [AgreementOption(0, debt_cents, 0, Decimal(0), 0, debt_cents)]
-    down = min_down_payment(debt_cents, policy)
+    down = min_down_payment(debt_cents, policy, worker_share_cents=worker_share_cents)
     for n in allowed_terms(debt_cents, policy):
         try:
             sim = build_schedule(
-                debt_cents=debt_cents, down_payment_cents=down, installments=n, start=start, policy=policy
+                debt_cents=debt_cents,
+                down_payment_cents=down,
+                installments=n,
+                start=start,
+                policy=policy,
+                worker_share_cents=worker_share_cents,
             )
         except AgreementOptionError:
             continue

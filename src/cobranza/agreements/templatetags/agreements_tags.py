@@ -31,13 +31,13 @@ def employer_agreements_section(context: Any, employer: Any) -> dict[str, Any]:
     debt = 0
     as_of = None
     if statement is not None and getattr(statement, "employer_number", None) == employer.employer_number:
-        debt = sum(
-            ln.outstanding_cents
-            for ln in statement.periods
-            if ln.outstanding_cents > 0 and ln.period not in held
-        )
+        free = [ln for ln in statement.periods if ln.outstanding_cents > 0 and ln.period not in held]
+        debt = sum(ln.outstanding_cents for ln in free)
+        worker_share = sum(ln.worker_share_outstanding_cents for ln in free)
         as_of = statement.as_of
-        options = options_for(debt, statement.policy, add_months(statement.as_of, 1))
+        options = options_for(
+            debt, statement.policy, add_months(statement.as_of, 1), worker_share_cents=worker_share
+        )
     return {
         "visible": True,
         "agreements": agreements,

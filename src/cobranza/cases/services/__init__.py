@@ -1,6 +1,7 @@
 """Writes of the cases app (ARCHITECTURE.md convention 1), split by subject:
 
-- `cases`: case files and their state (`case_for_employer`, `case_transition`)
+- `cases`: case files and their state (`case_for_employer`, `case_transition` for what a person
+  decides, `case_follow_agreement` for the states that follow the employer's agreement)
 - `documents`: case documents (`document_store`)
 - `actions`: collection actions, promises to pay and the head's review
 - `letters`: notices as PDF from the administrator's templates
@@ -14,7 +15,12 @@ from cobranza.cases.services.actions import (
     action_review,
     promises_evaluate,
 )
-from cobranza.cases.services.cases import case_for_employer, case_transition
+from cobranza.cases.services.cases import (
+    case_collection_started,
+    case_follow_agreement,
+    case_for_employer,
+    case_transition,
+)
 from cobranza.cases.services.documents import MAX_DOCUMENT_BYTES, document_store, sniff_document
 from cobranza.cases.services.letters import letter_batch_create, letter_batch_step, letter_generate
 
@@ -23,6 +29,8 @@ __all__ = [
     "action_record",
     "action_resubmit",
     "action_review",
+    "case_collection_started",
+    "case_follow_agreement",
     "case_for_employer",
     "case_transition",
     "document_store",

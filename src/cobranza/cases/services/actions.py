@@ -29,8 +29,9 @@ from cobranza.cases.services._common import (
     require_role,
     require_visible,
 )
-from cobranza.cases.services.cases import case_transition
+from cobranza.cases.services.cases import case_collection_started
 from cobranza.common import audit
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.templatetags.cobranza import format_money
 
@@ -41,11 +42,13 @@ def promise_grace_days() -> int:
     return int(getattr(settings, "COBRANZA_PROMISE_GRACE_DAYS", 3))
 
 
-def _outstanding_today(case: CaseFile) -> Decimal:
+def _overdue_today(case: CaseFile) -> Decimal:
+    """The debt in arrears today (saldo exigible): what a promise to pay can cover (SPEC §7: only
+    payments to the periods overdue when it was made keep it)."""
     from cobranza.ledger.selectors import statement_for_employer
 
-    statement = statement_for_employer(case.employer, timezone.localdate())
-    return Decimal(statement.totals.outstanding_cents) / 100
+    statement = statement_for_employer(case.employer, business_date())
+    return Decimal(statement.totals.overdue_cents) / 100
 
 
 @transaction.atomic
@@ -72,7 +75,7 @@ def action_record(
     case = CaseFile.objects.select_for_update().select_related("employer").get(pk=case.pk)
     require_visible(actor, case.employer)
     require_role(actor, *CASE_WORKERS, message="Su rol no permite registrar gestiones de cobro.")
-    today = timezone.localdate()
+    today = business_date()
     now = timezone.now()
     if not case.is_active:
         raise ApplicationError(f"El expediente {case.code} está cerrado: no se pueden registrar gestiones.")
@@ -101,13 +104,13 @@ def action_record(
             raise ApplicationError(
                 f"La fecha prometida ({promise_date:%d/%m/%Y}) no puede estar en el pasado."
             )
-        outstanding = _outstanding_today(case)
-        if outstanding <= 0:
-            raise ApplicationError("El patrono no tiene deuda pendiente: no cabe una promesa de pago.")
-        if promise_amount > outstanding:
+        overdue = _overdue_today(case)
+        if overdue <= 0:
+            raise ApplicationError("El patrono no tiene deuda exigible: no cabe una promesa de pago.")
+        if promise_amount > overdue:
             raise ApplicationError(
-                f"El monto prometido ({format_money(promise_amount)}) supera la deuda pendiente "
-                f"({format_money(outstanding)})."
+                f"El monto prometido ({format_money(promise_amount)}) supera la deuda exigible "
+                f"({format_money(overdue)})."
             )
     if next_action_on is None and has_promise:
         next_action_on = promise_date + timedelta(days=1)  # follow the promise up
@@ -136,12 +139,7 @@ def action_record(
         full_clean(promise)
         promise.save()
     if case.state == CaseState.OPEN:
-        case_transition(
-            actor=actor,
-            case=case,
-            to_state=CaseState.IN_COLLECTION,
-            reason="Primera gestión de cobro registrada",
-        )
+        case_collection_started(actor=actor, case=case, reason="Primera gestión de cobro registrada")
     updates = ["next_action_on", "updated_at"]
     case.next_action_on = next_action_on
     if (

@@ -13,11 +13,11 @@ from pathlib import PurePath
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from cobranza.cases.models import CaseDocument, CaseFile, DocumentType
 from cobranza.cases.services._common import CASE_WORKERS, full_clean, require_role, require_visible
 from cobranza.common import audit
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.roles import Role
 
@@ -105,7 +105,7 @@ def document_store(
     sniffed = sniff_document(content)
     if sniffed is None:
         raise ApplicationError(f"Tipo de archivo no admitido. Se aceptan {ACCEPTED} (según su contenido).")
-    if document_date is not None and document_date > timezone.localdate():
+    if document_date is not None and document_date > business_date():
         raise ApplicationError("La fecha del documento no puede ser futura.")
     original_name = (
         PurePath((filename or "").replace("\\", "/")).name[:255] or f"documento.{sniffed.extension}"
@@ -114,7 +114,7 @@ def document_store(
         case=case,
         doc_type=doc_type,
         title=title[:200],
-        document_date=document_date or timezone.localdate(),
+        document_date=document_date or business_date(),
         original_name=original_name,
         content_type=sniffed.content_type,
         size=len(content),

@@ -24,6 +24,7 @@ from cobranza.cases.services.actions import action_record
 from cobranza.cases.services.cases import case_for_employer
 from cobranza.cases.services.documents import document_store
 from cobranza.common import audit
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.templatetags.cobranza import format_money
 from cobranza.employers.models import Employer
@@ -64,11 +65,12 @@ def letter_generate(
         raise ApplicationError(
             f"No hay plantilla para «{LETTER_LABELS[letter_type]}»; pídala al administrador."
         )
-    today = timezone.localdate()
+    today = business_date()
     statement = statement_for_employer(case.employer, as_of or today)
-    if statement.totals.outstanding_cents <= 0:
+    if statement.totals.overdue_cents <= 0:  # a notice claims arrears: what is not yet due is not one
         raise ApplicationError(
-            f"El patrono {case.employer.employer_number} no tiene deuda pendiente: no se genera la carta."
+            f"El patrono {case.employer.employer_number} no tiene deuda exigible (vencida): "
+            "no se genera la carta."
         )
     collector = _collector_of(case)
     pdf = letter_pdf(case=case, statement=statement, template=template, collector=collector, issued_on=today)
@@ -88,7 +90,8 @@ def letter_generate(
         case=case,
         kind=ActionKind.LETTER,
         outcome=None,
-        notes=f"{label} generado con saldo de {format_money(statement.totals.outstanding_cents, cents=True)} "
+        notes=f"{label} generado con saldo exigible de {format_money(statement.totals.overdue_cents, cents=True)} "
+        f"y corriente (no vencido) de {format_money(statement.totals.current_cents, cents=True)} "
         f"al {statement.as_of:%d/%m/%Y}; plazo de respuesta hasta el {deadline:%d/%m/%Y}.",
         next_action_on=deadline,
         document=document,

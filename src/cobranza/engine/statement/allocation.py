@@ -25,7 +25,15 @@ _BIT = {_SURCHARGE: 1, _FINE: 2, _INTEREST: 4}
 class AgreementState:
     """An agreement that counts at the statement's date, and what its payments paid so far."""
 
-    __slots__ = ("agreement", "items", "interest_paid", "principal_paid", "periods", "reference")
+    __slots__ = (
+        "agreement",
+        "items",
+        "interest_paid",
+        "principal_paid",
+        "paid_off_on",
+        "periods",
+        "reference",
+    )
 
     def __init__(self, agreement: AgreementIn, periods: list[int]) -> None:
         self.agreement = agreement
@@ -33,6 +41,7 @@ class AgreementState:
         self.items: list[InstallmentIn] = [down, *sorted(agreement.installments, key=lambda i: i.number)]
         self.interest_paid = [0] * len(self.items)
         self.principal_paid = [0] * len(self.items)
+        self.paid_off_on: list[date | None] = [None] * len(self.items)
         self.periods = periods  # indices of the covered periods, oldest first
         self.reference = agreement.number.casefold()
 
@@ -44,6 +53,9 @@ class AgreementState:
         return (bool(self.reference) and self.reference in p.reference.casefold()) or (
             p.period is not None and p.period in covered_periods
         )
+
+    def is_down_payment(self, p: PaymentIn) -> bool:
+        return self.agreement.down_payment_id is not None and p.payment_id == self.agreement.down_payment_id
 
 
 class Allocator:
@@ -182,14 +194,22 @@ class Allocator:
 
     # ------------------------------------------------------------------ agreements
     def pay_agreement(
-        self, ag: AgreementState, pid: str, s: date, remaining: int, *, due_by: date | None
+        self,
+        ag: AgreementState,
+        pid: str,
+        s: date,
+        remaining: int,
+        *,
+        due_by: date | None,
+        items: int | None = None,
     ) -> int:
         """Pay the agreement's items oldest first (``due_by``: only those due by that date, for the
-        credit): each one's interest, then its principal to the covered periods oldest first."""
+        credit; ``items``: only the first ones, e.g. 1 for the down payment alone): each one's
+        interest, then its principal to the covered periods oldest first."""
         order = self.tl.allocation_order(s)
         agreement = ag.agreement
         for k, item in enumerate(ag.items):
-            if remaining == 0:
+            if remaining == 0 or (items is not None and k >= items):
                 break
             if due_by is not None and item.due_date > due_by:
                 break
@@ -211,5 +231,11 @@ class Allocator:
                 remaining -= x - left
                 if left:
                     break  # the covered periods are paid: the rest is an ordinary payment
+            if (
+                ag.paid_off_on[k] is None
+                and ag.principal_paid[k] == item.principal_cents
+                and ag.interest_paid[k] == item.interest_cents
+            ):
+                ag.paid_off_on[k] = s
         self._advance()
         return remaining

@@ -175,6 +175,8 @@ def compute_statement(
         for k, ag in enumerate(ag_states):
             if remaining > 0 and ag.owns(p, covered[k]):
                 remaining = alloc.pay_agreement(ag, p.payment_id, p.paid_on, remaining, due_by=None)
+            elif remaining > 0 and ag.is_down_payment(p):
+                remaining = alloc.pay_agreement(ag, p.payment_id, p.paid_on, remaining, due_by=None, items=1)
         ref = index.get(p.period) if p.period is not None else None
         if remaining > 0:
             remaining = alloc.spread(p.payment_id, p.paid_on, remaining, ref)
@@ -248,6 +250,7 @@ def _agreement_line(ag: AgreementState, as_of: date) -> AgreementLine:
             # interest is charged when due, or when paid in advance
             interest_cents=item.interest_cents if item.due_date <= as_of else ag.interest_paid[k],
             interest_paid_cents=ag.interest_paid[k],
+            paid_off_on=ag.paid_off_on[k],
         )
         for k, item in enumerate(ag.items)
     )

@@ -142,7 +142,8 @@ class AgreementIn:
     as if it had never existed. While it counts: its ``periods`` are frozen at ``drafted_on`` (their
     debt fixed at the draft's date), ``waives`` lists components an amnesty waived through it, the
     payments that belong to it (dated after the draft and whose reference names ``number`` or whose
-    period is a covered one) pay the down payment and then the installments oldest first — each
+    period is a covered one; and the payment matched as its down payment, whose excess over the down
+    payment is an ordinary payment unless it also names the agreement) pay the down payment and then the installments oldest first — each
     one's interest, then its principal, to the covered periods oldest first —, and the ordinary
     payments made after the draft leave the covered periods alone.
     """
@@ -155,6 +156,7 @@ class AgreementIn:
     installments: tuple[InstallmentIn, ...]
     lapsed_on: date | None = None
     waives: frozenset[str] = frozenset()
+    down_payment_id: str | None = None  # the payment matched as its down payment (any reference)
 
     def __post_init__(self) -> None:
         if not isinstance(self.number, str) or not self.number:
@@ -326,6 +328,7 @@ class InstallmentLine:
     principal_paid_cents: int
     interest_cents: int
     interest_paid_cents: int
+    paid_off_on: date | None = None  # when principal and interest were fully paid
 
     @property
     def outstanding_cents(self) -> int:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from cobranza.cases.services import promises_evaluate
-from cobranza.common.dates import parse_user_date
+from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
 
 
@@ -20,9 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         try:
-            as_of = (
-                parse_user_date(options["as_of"], field="fecha") if options["as_of"] else timezone.localdate()
-            )
+            as_of = parse_user_date(options["as_of"], field="fecha") if options["as_of"] else business_date()
             changed = promises_evaluate(as_of=as_of)
         except ApplicationError as error:
             raise CommandError(error.message) from error

@@ -1,0 +1,54 @@
+"""Issue 9: the agreement and the employer's statement tell the same story, through the database.
+
+Textiles del Pacífico (100000002) owes $1,434.90 at 30/06/2024, all overdue. A 3-installment
+agreement: down payment $336.98, financed $1,097.92 at 1.26 % a month (the stored example
+agreement_100000002_2024-06-30_336.98_3.json has the schedule: installments of $375.23, $375.23
+and $375.24 → interest $13.83 + $9.28 + $4.67 = $27.78, principal $1,097.92).
+"""
+
+from datetime import date
+
+import pytest
+
+from cobranza.agreements import services
+from cobranza.agreements.models import AgreementState
+from cobranza.ledger.selectors import statement_for_employer
+from tests.agreements.helpers import active_e2, pay
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fulfilled_agreement_leaves_the_statement_at_zero_with_no_credit(agr):
+    """Down payment 336.98 on 05/07/2024, then 375.23 + 375.23 + 375.24 naming the agreement. The
+    covered periods end at exactly 0.00, the interest $27.78 is the agreement's own line (paid), and
+    the credit is 0.00: the institute's interest never shows as the employer's money."""
+    agreement = active_e2(agr, installments=3, down="336.98")
+    for k, (day, amount) in enumerate(
+        [(date(2024, 7, 30), "375.23"), (date(2024, 8, 30), "375.23"), (date(2024, 9, 30), "375.24")], 1
+    ):
+        pay(agr.e2, f"C{k}", day, amount, reference=agreement.number)
+    services.agreements_check(actor=agr.users.jefe, as_of=date(2024, 10, 31))
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.FULFILLED
+    s = statement_for_employer(agr.e2, date(2024, 10, 31))
+    covered = [ln for ln in s.periods if ln.period in agreement.periods]
+    assert covered and all(ln.outstanding_cents == 0 for ln in covered)
+    [line] = s.agreements
+    assert (line.interest_cents, line.interest_paid_cents, line.interest_outstanding_cents) == (2778, 2778, 0)
+    assert s.credit_cents == 0
+
+
+def test_while_it_runs_the_statement_owes_what_the_agreement_owes(agr):
+    """After the down payment and the first installment (05/07 and 30/07/2024), as of 15/08/2024:
+    principal unpaid 1,097.92 − (375.23 − 13.83 = 361.40) = 736.52; interest due (installment 1)
+    13.83, paid. The covered periods owe exactly 736.52 and the agreement's balance is 736.52."""
+    agreement = active_e2(agr, installments=3, down="336.98")
+    pay(agr.e2, "C1", date(2024, 7, 30), "375.23", reference=agreement.number)
+    s = statement_for_employer(agr.e2, date(2024, 8, 15))
+    covered = sum(ln.outstanding_cents for ln in s.periods if ln.period in agreement.periods)
+    [line] = s.agreements
+    assert covered == line.balance_cents == 73652
+    assert line.interest_cents == 1383 and line.interest_outstanding_cents == 0
+    states = {st.number: st for st in services.installment_states(agreement, date(2024, 8, 15))}
+    assert states[1].paid_cents == 37523 and states[1].paid_off_on == date(2024, 7, 30)
+    assert states[2].paid_cents == 0
