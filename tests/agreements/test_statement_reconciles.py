@@ -52,3 +52,36 @@ def test_while_it_runs_the_statement_owes_what_the_agreement_owes(agr):
     states = {st.number: st for st in services.installment_states(agreement, date(2024, 8, 15))}
     assert states[1].paid_cents == 37523 and states[1].paid_off_on == date(2024, 7, 30)
     assert states[2].paid_cents == 0
+
+
+def test_the_agreement_interest_is_a_line_of_its_own_on_every_rendering(agr, client):
+    """As of 15/09/2024 with the down payment and installment 1 paid: interest charged 13.83 + 9.28
+    (installment 2 due 30/08) = 23.11, paid 13.83, outstanding 9.28 — shown as "Interés de convenio
+    CP-…" on the page, in the PDF's text, in the Excel and in the command's table."""
+    import io
+
+    from django.core.management import call_command
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    agreement = active_e2(agr, installments=3, down="336.98")
+    pay(agr.e2, "C1", date(2024, 7, 30), "375.23", reference=agreement.number)
+    client.force_login(agr.users.gestor1)
+    page = client.get(reverse("employers:detail", args=[agr.e2.employer_number]), {"as_of": "15/09/2024"})
+    html = page.content.decode()
+    assert f"Interés de convenio {agreement.number}" in html and "$9.28" in html and "$23.11" in html
+    assert f"convenio {agreement.number}" in html  # the covered periods' badge
+    xlsx = client.get(
+        reverse("ledger:statement_xlsx", args=[agr.e2.employer_number]), {"as_of": "2024-09-15"}
+    )
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [
+        r for r in ws.iter_rows(values_only=True) if r and r[0] == f"Interés de convenio {agreement.number}"
+    ]
+    assert [tuple(str(v) for v in r[15:19]) for r in rows] == [("23.11", "13.83", "9.28", "9.28")]
+    out = io.StringIO()
+    call_command("statement", agr.e2.employer_number, "--as-of", "2024-09-15", stdout=out)
+    assert (
+        f"Interés de convenio {agreement.number}: cargado $23.11, pagado $13.83, pendiente $9.28."
+        in out.getvalue()
+    )

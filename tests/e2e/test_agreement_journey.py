@@ -49,8 +49,9 @@ def run_check(page, live_server, as_of: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_path, settings):
+def draft_approve_and_sign(login, live_server, tmp_path, settings):
+    """Steps 1–3 of both journeys: options, draft, four-eyes approval, down payment, signing.
+    Returns the head's page (on the agreement) and the agreement's number."""
     # 1. The collector compares the options and drafts an agreement (drafts are dated on the business
     # date, never back-dated: the journey runs on 30/06/2024).
     settings.COBRANZA_BUSINESS_DATE = date(2024, 6, 30)
@@ -107,6 +108,13 @@ def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_
     expect(page.get_by_test_id("agreement-workflow")).to_contain_text("firmado el 05/07/2024")
     screenshot(page, "convenio-vigente")
 
+    return page, number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_path, settings):
+    page, number = draft_approve_and_sign(login, live_server, tmp_path, settings)
+
     # 4. One installment paid, then nothing: by 10/11/2024 three are overdue and it lapses.
     import_payments(tmp_path, ["C-1,100000002,2024-07-29,199.85,,banco,cuota 1"])
     run_check(page, live_server, "2024-11-10")
@@ -127,3 +135,35 @@ def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_
     expect(row).to_contain_text("gestor1")
     expect(row).to_contain_text("Incumplido")
     screenshot(page, "convenios-en-mora")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreement_from_options_to_fulfilled(journey_world, login, live_server, tmp_path, settings):
+    """The same start; then the six installments are paid naming the agreement (5 × $199.85 and
+    $199.82). The check marks it fulfilled and the statement ends at $0.00 with $0.00 of credit: the
+    agreement's interest is its own line, paid, never the employer's money."""
+    page, number = draft_approve_and_sign(login, live_server, tmp_path, settings)
+    settings.COBRANZA_BUSINESS_DATE = date(2025, 1, 10)
+    dues = ["2024-07-30", "2024-08-30", "2024-09-30", "2024-10-30", "2024-11-29", "2024-12-30"]
+    amounts = ["199.85"] * 5 + ["199.82"]
+    import_payments(
+        tmp_path,
+        [
+            f"C-{k},100000002,{day},{amount},,banco,cuota {k} {number}"
+            for k, (day, amount) in enumerate(zip(dues, amounts), 1)
+        ],
+    )
+    run_check(page, live_server, "2025-01-10")
+    expect(page.get_by_text(f"cumplidos {number}")).to_be_visible()
+    page.get_by_test_id("agreements-table").get_by_role("link", name=number).click()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Cumplido")
+    screenshot(page, "convenio-cumplido")
+    page.goto(f"{live_server.url}/patronos/100000002/?as_of=10/01/2025")
+    expect(page.get_by_test_id("total-outstanding")).to_have_text("$0.00")
+    totals = page.get_by_test_id("statement-totals")
+    expect(totals).to_contain_text("Saldo a favor")
+    expect(totals.locator(".money").last).to_have_text("$0.00")
+    expect(page.get_by_test_id("agreement-interest-row")).to_contain_text(f"Interés de convenio {number}")
+        "statement"
+    ).count() else None
+    screenshot(page, "convenio-cumplido-estado-de-cuenta")

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from cobranza.employers.models import Employer
 from cobranza.engine.money import cents_to_decimal
 from cobranza.engine.statement import Statement
-from cobranza.ledger.presentation import aging, status_label
+from cobranza.ledger.presentation import aging, agreement_rows, status_label
 
 COMPONENT_COLUMNS = (
     ("contribution", "Cotización"),
@@ -38,6 +38,7 @@ def statement_context(statement: Statement, employer: Employer) -> dict:
             for ln in statement.periods
         ],
         "aging": aging(statement),
+        "agreement_rows": agreement_rows(statement),
         "credit_explanation": statement.explain_credit(),
         "generated_at": timezone.localtime(),
     }
@@ -103,6 +104,16 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
     ws.append(totals)
     for cell in ws[ws.max_row]:
         cell.font = bold
+    for a in agreement_rows(statement):
+        # the agreement's interest under the interest columns, its outstanding in the total
+        ws.append(
+            [a.label, *[None] * 14]
+            + [
+                cents_to_decimal(c)
+                for c in (a.interest_cents, a.interest_paid_cents, a.interest_outstanding_cents)
+            ]
+            + [cents_to_decimal(a.interest_outstanding_cents)]
+        )
     ws.append([])
     for label, cents in (
         ("Saldo exigible", t.overdue_cents),

@@ -131,3 +131,33 @@ def parameter_value(value: object) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """An agreement's own line on the statement ("Interés de convenio CP-…")."""
+
+    label: str
+    number: str
+    interest_cents: int
+    interest_paid_cents: int
+    interest_outstanding_cents: int
+    explanation: str
+
+
+def agreement_rows(statement: Statement) -> list[AgreementRow]:
+    """The statement's agreement lines for people: interest charged, paid and outstanding, and the
+    explanation (SPEC §6: the agreement's interest is the institute's income, a line of its own)."""
+    from cobranza.engine.statement.explain import explain_agreement
+
+    return [
+        AgreementRow(
+            label=f"Interés de convenio {a.number}",
+            number=a.number,
+            interest_cents=a.interest_cents,
+            interest_paid_cents=a.interest_paid_cents,
+            interest_outstanding_cents=a.interest_outstanding_cents,
+            explanation=explain_agreement(statement, a.number),
+        )
+        for a in statement.agreements
+    ]

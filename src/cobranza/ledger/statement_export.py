@@ -130,6 +130,11 @@ def statement_table(statement: Statement, employer: Employer | None = None) -> A
         f"Saldo corriente (no vencido): {fmt_usd(t.current_cents)}.   "
         f"Cuota laboral retenida no enterada: {fmt_usd(t.worker_share_outstanding_cents)}.",
     ]
+    for a in statement.agreements:
+        lines.append(
+            f"Interés de convenio {a.number}: cargado {fmt_usd(a.interest_cents)}, pagado "
+            f"{fmt_usd(a.interest_paid_cents)}, pendiente {fmt_usd(a.interest_outstanding_cents)}."
+        )
     if not statement.periods:
         lines.insert(0, "Sin planillas de períodos iniciados a esta fecha.")
     return Group(table, Text("\n".join(lines)))

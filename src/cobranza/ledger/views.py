@@ -21,7 +21,7 @@ from cobranza.engine.statement import COMPONENT_ES, Statement
 from cobranza.ledger import documents
 from cobranza.ledger.forms import StatementDateForm
 from cobranza.ledger.models import DeclarationVersion
-from cobranza.ledger.presentation import STATUS_BADGE, aging, status_label, version_lines
+from cobranza.ledger.presentation import STATUS_BADGE, aging, agreement_rows, status_label, version_lines
 from cobranza.ledger.selectors import declaration_versions, statement_for_employer
 
 
@@ -77,6 +77,7 @@ def statement_section_context(
                 "paid_on": a.paid_on,
                 "cents": a.cents,
                 "component_label": COMPONENT_ES[a.component],
+                "payer": "saldo a favor aplicado" if a.from_credit else a.payment_id,
             }
         )
     return {
@@ -93,6 +94,7 @@ def statement_section_context(
             for ln in reversed(statement.periods)
         ],
         "aging": aging(statement),
+        "agreement_rows": agreement_rows(statement),
         "credit_explanation": statement.explain_credit(),
     }
 
