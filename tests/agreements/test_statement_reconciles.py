@@ -7,6 +7,7 @@ and $375.24 → interest $13.83 + $9.28 + $4.67 = $27.78, principal $1,097.92).
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -85,3 +86,35 @@ def test_the_agreement_interest_is_a_line_of_its_own_on_every_rendering(agr, cli
         f"Interés de convenio {agreement.number}: cargado $23.11, pagado $13.83, pendiente $9.28."
         in out.getvalue()
     )
+
+
+def test_agreement_signed_inside_an_amnesty_for_agreements_is_drafted_on_contributions_only(agr):
+    """An amnesty "Amnistía convenios 2024" (01/06–31/07/2024, scope: agreements signed in the window,
+    waives surcharge and fine). At 30/06/2024 Textiles del Pacífico owes 3 × $459.90 = $1,379.70 of
+    contributions plus $55.20 of surcharge: the agreement drafted that day takes only the $1,379.70
+    (not $1,434.90). Paid in full, it leaves the periods at 0.00 with no credit; had it lapsed, the
+    waiver would be revoked (the surcharge comes back)."""
+    from cobranza.ledger.models import Amnesty
+
+    Amnesty.objects.create(
+        name="Amnistía convenios 2024",
+        start=date(2024, 6, 1),
+        end=date(2024, 7, 31),
+        paid_in_full=False,
+        agreements=True,
+        waives=["surcharge", "fine"],
+    )
+    agreement = active_e2(agr, installments=3, down="275.94")  # 20 % of 1,379.70 = 275.94
+    assert agreement.debt == Decimal("1379.70")
+    for k, inst in enumerate(agreement.installments.order_by("number"), 1):
+        pay(agr.e2, f"C{k}", inst.due_date, f"{inst.amount:.2f}", reference=agreement.number)
+    s = statement_for_employer(agr.e2, date(2024, 10, 31))
+    assert s.totals.outstanding_cents == 0 and s.credit_cents == 0
+    assert all(ln.surcharge_outstanding_cents == 0 for ln in s.periods)
+    # had it lapsed (say on 01/10/2024), the waiver is revoked: the same payments are ordinary and
+    # the surcharge of the periods (waived while the agreement counted) is owed again
+    from cobranza.ledger.services import agreement_terms_lapse
+
+    agreement_terms_lapse(actor=agr.users.jefe, number=agreement.number, lapsed_on=date(2024, 10, 1))
+    revoked = statement_for_employer(agr.e2, date(2024, 10, 31))
+    assert revoked.agreements == [] and revoked.totals.surcharge_outstanding_cents > 0

@@ -58,10 +58,15 @@ def covered_lines(employer: Employer, as_of: date, *, exclude: Agreement | None 
     """The statement at ``as_of``, the **overdue** periods (due date before ``as_of``) with something
     outstanding that no open agreement holds yet, and the open agreements holding the others
     (``{period: agreement}``). A period not yet due is paid normally: it never goes into an
-    agreement (SPEC §6 "What an agreement covers")."""
-    from cobranza.ledger.selectors import statement_for_employer
+    agreement (SPEC §6 "What an agreement covers"). Inside the window of an amnesty whose scope
+    includes agreements, the overdue periods are taken without the components it waives."""
+    from cobranza.ledger.selectors import policy_timeline, statement_for_employer
 
     statement = statement_for_employer(employer, as_of)
+    waives = policy_timeline().agreement_waives(as_of)
+    if waives:  # an amnesty for agreements: the debt is drafted without the waived components
+        overdue = [ln.period for ln in statement.periods if ln.due_date < as_of]
+        statement = statement_for_employer(employer, as_of, waivers={p: waives for p in overdue})
     held: dict[str, Agreement] = {}
     others = Agreement.objects.filter(employer=employer, state__in=OPEN_STATES)
     if exclude is not None:

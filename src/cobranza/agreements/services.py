@@ -50,6 +50,7 @@ from cobranza.engine.money import cents_to_decimal, fmt_usd, to_cents
 from cobranza.engine.policy import Policy
 from cobranza.ledger import services as ledger_services
 from cobranza.ledger.models import Payment
+from cobranza.ledger.selectors import policy_timeline
 
 STATE_LABELS = dict(AgreementState.choices)
 AUDITED = (
@@ -449,6 +450,7 @@ def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment
             )
             for i in agreement.installments.order_by("number")
         ],
+        waives=policy_timeline().agreement_waives(agreement.as_of),
     )
     agreement_transition(
         actor=actor,

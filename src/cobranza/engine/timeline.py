@@ -354,6 +354,16 @@ class PolicyTimeline:
                 mask |= a.mask
         return mask
 
+    def agreement_waives(self, on: date) -> frozenset[str]:
+        """Components waived for the periods of an agreement drafted on ``on``: those of the
+        amnesties whose scope includes agreements and whose window contains ``on`` (SPEC §6:
+        such an agreement is drafted on contributions only; a lapse revokes the waiver)."""
+        out: set[str] = set()
+        for a in self.amnesties:
+            if a.agreements and a.covers(on):
+                out |= a.waives
+        return frozenset(out)
+
     def amnesties_on(self, on: date) -> list[Amnesty]:
         return [a for a in self.amnesties if a.paid_in_full and a.covers(on)]
 

@@ -351,7 +351,9 @@ def employers_with_agreements(
     return sorted(set(qs.values_list("employer_id", flat=True)))
 
 
-def statement_for_employer(employer: Employer, as_of: date) -> Statement:
+def statement_for_employer(
+    employer: Employer, as_of: date, *, waivers: dict[str, frozenset[str]] | None = None
+) -> Statement:
     """The employer's statement as of `as_of` (SPEC §5, §6), with its payment agreements, for
     callers that already checked access (pages after `employer_detail`, the CLI, tasks).
     Four queries: the policy timeline's key (cached), agreement terms, declarations, payments
@@ -370,6 +372,7 @@ def statement_for_employer(employer: Employer, as_of: date) -> Statement:
         as_of=as_of,
         policy=timeline,
         agreements=agreements_in(employer, as_of),
+        waivers=waivers,
     )
 
 
