@@ -85,7 +85,10 @@ def _with(**changes: Any) -> dict[str, Any]:
         ({"agreement_term_bands": [[100000, 6], [1000000, 12]]}, "agreement_term_bands"),
         ({"agreement_rate_bands": [[12, "-0.01"], [None, "0.02"]]}, "agreement_rate_bands"),
         ({"agreement_allowed_terms": [6, 3]}, "agreement_allowed_terms"),
-        ({"amnesty_enabled": True, "amnesty_start": "2025-01-01", "amnesty_end": "2025-02-01"}, "amnesty_enabled"),
+        (
+            {"amnesty_enabled": True, "amnesty_start": "2025-01-01", "amnesty_end": "2025-02-01"},
+            "amnesty_enabled",
+        ),
         ({"surcharge_rate": "0.01"}, "surcharge_rate"),  # unknown key
         ({"version": ""}, "version"),
         ({"interest_annual_rate": "0.000000001"}, "interest_annual_rate"),

@@ -87,7 +87,7 @@ class Correction:
 class DeclarationIn:
     """A declared period: its **first** filing (``contribution_cents`` = employer + worker
     contribution, ``worker_cents`` the worker share inside it, ``filed_on``, ``origin``) and its later
-    ``corrections`` in the order they were filed.
+    ``corrections`` (kept sorted by filing date).
 
     ``filed_on`` empty or ``origin == "de_oficio"`` means a payroll prepared by the institute.
     """
@@ -114,8 +114,10 @@ class DeclarationIn:
             raise ValueError(f"{self.period}: origen desconocido {self.origin!r} (employer|de_oficio)")
         if self.filed_on is not None and not isinstance(self.filed_on, date):
             raise TypeError(f"{self.period}: fecha de presentación inválida {self.filed_on!r}")
-        if not isinstance(self.corrections, tuple):
-            object.__setattr__(self, "corrections", tuple(self.corrections))
+        # in filing order (stable: corrections filed the same day keep their given order), as the batch
+        ordered = tuple(sorted(self.corrections, key=lambda c: c.filed_on))
+        if ordered != self.corrections:
+            object.__setattr__(self, "corrections", ordered)
 
 
 @dataclass(frozen=True, slots=True)
