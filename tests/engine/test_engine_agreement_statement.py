@@ -244,3 +244,50 @@ def test_statement_and_agreement_agree_to_the_cent(
         and ag.principal_paid_cents == ag.principal_cents
     ):
         assert covered == 0
+
+
+def test_restructured_agreement_hands_its_periods_to_the_new_one() -> None:
+    """CP-000001 (above), down payment and installment 1 paid, restructured on 15/06/2024 (ended):
+    its installment 2 (due 30/06) is dropped; the new CP-000002, drafted that day over 2024-01, takes
+    the principal still unpaid, 309.00 − 61.80 − 122.44 = 124.76 (the surcharge stays frozen at the
+    first draft, 9.00). Down payment 24.96 (20 % rounded up) on 20/06, two installments of principal
+    49.90 with interest 1.26 and 0.63. As of 25/06/2024: the covered period owes 124.76 − 24.96 =
+    99.80 = the new agreement's principal unpaid; CP-000001's line keeps its interest 3.11, paid."""
+    old = AgreementIn(
+        number="CP-000001",
+        drafted_on=date(2024, 4, 30),
+        signed_on=SIGNED,
+        periods=("2024-01",),
+        down_payment_cents=6180,
+        installments=_agreement().installments,
+        ended_on=date(2024, 6, 15),
+    )
+    new = AgreementIn(
+        number="CP-000002",
+        drafted_on=date(2024, 6, 15),
+        signed_on=date(2024, 6, 20),
+        periods=("2024-01",),
+        down_payment_cents=2496,
+        installments=(
+            InstallmentIn(1, date(2024, 7, 15), 4990, 126),
+            InstallmentIn(2, date(2024, 8, 15), 4990, 63),
+        ),
+    )
+    down = PaymentIn("D2", date(2024, 6, 20), 2496, None, "CP-000002")
+    s = compute_statement(
+        employer_number="X",
+        declarations=[DECL],
+        payments=[DOWN, INST1, down],
+        as_of=date(2024, 6, 25),
+        policy=P,
+        agreements=[old, new],
+    )
+    line = s.line("2024-01")
+    assert (
+        line.agreement == "CP-000002" and line.frozen_on == date(2024, 4, 30) and line.surcharge_cents == 900
+    )
+    assert line.outstanding_cents == 9980
+    first, second = s.agreements
+    assert (first.interest_cents, first.interest_paid_cents, len(first.items)) == (311, 311, 2)
+    assert second.principal_cents - second.principal_paid_cents == 9980
+    assert s.totals.outstanding_cents == 9980 and s.credit_cents == 0

@@ -148,3 +148,29 @@ class CallImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ".xlsx"}),
         error_messages={"required": "Elija el archivo Excel con los resultados de las llamadas."},
     )
+
+
+class RestructureForm(forms.Form):
+    """A head restructures an active or lapsed agreement: the new draft's option."""
+
+    down_payment = forms.DecimalField(
+        label="Prima del convenio nuevo ($)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Indique la prima.",
+            "invalid": "Escriba la prima como un monto, p. ej. 50.00.",
+        },
+    )
+    installments = forms.IntegerField(
+        label="Cuotas",
+        min_value=1,
+        max_value=600,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+        error_messages={
+            "required": "Indique el número de cuotas.",
+            "invalid": "El número de cuotas es un entero.",
+        },
+    )

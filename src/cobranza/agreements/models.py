@@ -27,9 +27,11 @@ class AgreementState(models.TextChoices):
     LAPSED = "lapsed", "Incumplido"
     CANCELLED = "cancelled", "Anulado"
     EXPIRED = "expired", "Vencido"
+    RESTRUCTURED = "restructured", "Reestructurado"
 
 
-#: The only state changes there are. Fulfilled, lapsed, cancelled and expired are final. A draft or
+#: The only state changes there are. Fulfilled, cancelled, expired and restructured are final; an
+#: active or lapsed agreement may be restructured by a head (SPEC §6 "Renegotiation"). A draft or
 #: approved agreement whose down payment did not arrive within its validity expires (SPEC §4, §6).
 TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementState.DRAFT: frozenset(
@@ -38,9 +40,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementState.APPROVED: frozenset(
         {AgreementState.ACTIVE, AgreementState.CANCELLED, AgreementState.EXPIRED}
     ),
-    AgreementState.ACTIVE: frozenset({AgreementState.FULFILLED, AgreementState.LAPSED}),
+    AgreementState.ACTIVE: frozenset(
+        {AgreementState.FULFILLED, AgreementState.LAPSED, AgreementState.RESTRUCTURED}
+    ),
     AgreementState.FULFILLED: frozenset(),
-    AgreementState.LAPSED: frozenset(),
+    AgreementState.LAPSED: frozenset({AgreementState.RESTRUCTURED}),
+    AgreementState.RESTRUCTURED: frozenset(),
     AgreementState.CANCELLED: frozenset(),
     AgreementState.EXPIRED: frozenset(),
 }
@@ -61,6 +66,7 @@ STATE_BADGE = {
     AgreementState.LAPSED: "danger",
     AgreementState.CANCELLED: "dark",
     AgreementState.EXPIRED: "warning",
+    AgreementState.RESTRUCTURED: "secondary",
 }
 
 
@@ -69,7 +75,7 @@ class Agreement(TimeStampedModel):
         Employer, related_name="agreements", on_delete=models.PROTECT, verbose_name="patrono"
     )
     state = models.CharField(
-        "estado", max_length=10, choices=AgreementState.choices, default=AgreementState.DRAFT
+        "estado", max_length=16, choices=AgreementState.choices, default=AgreementState.DRAFT
     )
     # What was agreed, as computed at drafting (the engine's schedule is stored in Installment rows).
     as_of = models.DateField("fecha de cálculo de la deuda")
@@ -118,6 +124,15 @@ class Agreement(TimeStampedModel):
     lapsed_on = models.DateField("incumplido desde", null=True, blank=True)
     fulfilled_on = models.DateField("cumplido el", null=True, blank=True)
     cancelled_reason = models.CharField("motivo de anulación", max_length=300, blank=True)
+    restructured_on = models.DateField("reestructurado el", null=True, blank=True)
+    restructured_from = models.OneToOneField(
+        "self",
+        related_name="restructured_into",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="reestructura el convenio",
+    )
 
     class Meta:
         verbose_name = "convenio de pago"
@@ -154,7 +169,11 @@ class Agreement(TimeStampedModel):
 
     @property
     def holds_freeze(self) -> bool:
-        return self.state in (AgreementState.ACTIVE, AgreementState.FULFILLED)
+        return self.state in (AgreementState.ACTIVE, AgreementState.FULFILLED) or (
+            self.state == AgreementState.RESTRUCTURED
+            and self.lapsed_on is None
+            and self.signed_on is not None
+        )
 
 
 class InstallmentStatus(models.TextChoices):

@@ -42,6 +42,8 @@ def agreement_json(agreement: Agreement) -> dict[str, Any]:
         "drafted_by": agreement.drafted_by.username,
         "approved_by": agreement.approved_by.username if agreement.approved_by_id else None,
         "signed_on": _day(agreement.signed_on),
+        "restructured_from": agreement.restructured_from.number if agreement.restructured_from_id else None,
+        "restructured_on": _day(agreement.restructured_on),
         "schedule": [
             {
                 "number": i.number,

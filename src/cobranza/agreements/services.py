@@ -369,6 +369,8 @@ def agreement_cancel(*, actor: Any, agreement: Agreement, reason: str) -> Agreem
     if not reason:
         raise ApplicationError("Indique el motivo de la anulación.")
     agreement.cancelled_reason = reason[:300]
+    if agreement.state in (AgreementState.DRAFT, AgreementState.APPROVED):
+        _restructuring_failed(actor=actor, agreement=agreement, on=_today(), why="se anuló")
     return agreement_transition(
         actor=actor, agreement=agreement, to_state=AgreementState.CANCELLED, reason=reason
     )
@@ -493,6 +495,7 @@ def agreement_expire(*, actor: Any, agreement: Agreement) -> Agreement:
             f"El convenio {agreement.number} puede recibir su prima hasta el {deadline}: aún no vence."
         )
     agreement.expired_on = agreement.valid_until + timedelta(days=1)
+    _restructuring_failed(actor=actor, agreement=agreement, on=agreement.expired_on, why="venció sin prima")
     return agreement_transition(
         actor=actor,
         agreement=agreement,
@@ -501,6 +504,119 @@ def agreement_expire(*, actor: Any, agreement: Agreement) -> Agreement:
             f"La prima de {fmt_usd(to_cents(agreement.down_payment))} no se recibió hasta el "
             f"{_d(agreement.valid_until)} ({DRAFT_VALIDITY_BUSINESS_DAYS} días hábiles desde el "
             f"{_d(agreement.as_of)}): el convenio vence sin congelar nada."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------ restructure
+def restructure_depth(agreement: Agreement) -> int:
+    """How many restructurings led to this agreement (0 for an original one)."""
+    depth = 0
+    current = agreement
+    while current.restructured_from_id is not None:
+        depth += 1
+        current = current.restructured_from  # type: ignore[assignment]
+    return depth
+
+
+@transaction.atomic
+def agreement_restructure(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    down_payment: Decimal | str,
+    installments: int,
+    start: date | None = None,
+) -> Agreement:
+    """A head restructures an active or lapsed agreement (SPEC §6 "Renegotiation"), as many times as
+    the policy allows (``agreement_max_restructures``, default once): the agreement is closed as
+    "reestructurado" today and what is still owed on its periods becomes a new draft (four eyes
+    again: another head approves it), linked to it. While the new draft is not signed the old one
+    keeps its periods frozen; if the new draft expires or is cancelled, the old one is taken as
+    lapsed from then on (its freeze lifted, as SPEC §6 says of a lapse).
+
+    What the new draft covers: for an active agreement, the principal it still had to collect (its
+    periods frozen at its own draft's date; the interest of its installments already due stays on
+    its own line); for a lapsed one, its periods as computed without it."""
+    if not can_approve(actor):
+        raise ApplicationError("Solo una jefatura puede reestructurar un convenio de pago.")
+    agreement = Agreement.objects.select_for_update().select_related("employer").get(pk=agreement.pk)
+    _require_visible(actor, agreement.employer)
+    if agreement.state not in (AgreementState.ACTIVE, AgreementState.LAPSED):
+        raise ApplicationError(
+            f"Solo un convenio vigente o incumplido se reestructura; el convenio {agreement.number} está "
+            f"{agreement.get_state_display().lower()}."
+        )
+    today = _today()
+    policy = _policy(today)
+    if restructure_depth(agreement) >= policy.agreement_max_restructures:
+        raise ApplicationError(
+            f"El convenio {agreement.number} ya viene de una reestructuración: la política {policy.version} "
+            f"permite {policy.agreement_max_restructures} por convenio."
+        )
+    if agreement.signed_on is not None and today <= agreement.signed_on:
+        raise ApplicationError(
+            f"El convenio {agreement.number} se firmó el {_d(agreement.signed_on)}: se reestructura a partir "
+            f"del día siguiente."
+        )
+    old_state = agreement.state
+    agreement.restructured_on = today
+    agreement_transition(
+        actor=actor,
+        agreement=agreement,
+        to_state=AgreementState.RESTRUCTURED,
+        reason=f"Reestructurado el {_d(today)} por {_who(actor)}: el saldo pendiente pasa a un convenio nuevo.",
+    )
+    if old_state == AgreementState.ACTIVE:
+        ledger_services.agreement_terms_restructure(
+            actor=actor, number=agreement.number, restructured_on=today
+        )
+    new = agreement_draft(
+        actor=actor,
+        employer=agreement.employer,
+        down_payment=down_payment,
+        installments=installments,
+        start=start,
+    )
+    new.restructured_from = agreement
+    new.save(update_fields=["restructured_from", "updated_at"])
+    record(
+        actor=actor,
+        action="agreement.restructured",
+        obj=agreement,
+        employer_number=agreement.employer.employer_number,
+        before={"state": old_state},
+        after={"state": AgreementState.RESTRUCTURED, "new_agreement": new.number},
+        reason=(
+            f"Convenio {agreement.number} reestructurado el {_d(today)}: el saldo de {fmt_usd(to_cents(new.debt))} "
+            f"pasa al borrador {new.number}, que otra jefatura debe aprobar."
+        ),
+    )
+    return new
+
+
+def _restructuring_failed(*, actor: Any, agreement: Agreement, on: date, why: str) -> None:
+    """A restructuring draft that expires or is cancelled leaves the agreement it restructured as
+    lapsed from that day (its freeze lifted)."""
+    old = agreement.restructured_from
+    if old is None or old.signed_on is None or old.lapsed_on is not None:
+        return
+    from cobranza.ledger.models import AgreementTerms
+
+    terms = AgreementTerms.objects.filter(number=old.number).first()
+    if terms is not None and terms.lapsed_on is None:
+        ledger_services.agreement_terms_lapse(actor=actor, number=old.number, lapsed_on=on)
+    old.lapsed_on = on
+    old.save(update_fields=["lapsed_on", "updated_at"])
+    record(
+        actor=actor,
+        action="agreement.restructuring_failed",
+        obj=old,
+        employer_number=old.employer.employer_number,
+        after={"lapsed_on": on, "draft": agreement.number},
+        reason=(
+            f"La reestructuración {agreement.number} {why}: el convenio {old.number} queda incumplido desde el "
+            f"{_d(on)} (se levanta el congelamiento)."
         ),
     )
 

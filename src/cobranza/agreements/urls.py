@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/aprobar/", views.agreement_approve, name="approve"),
     path("<int:pk>/anular/", views.agreement_cancel, name="cancel"),
+    path("<int:pk>/reestructurar/", views.agreement_restructure, name="restructure"),
     path("<int:pk>/prima/", views.agreement_down_payment, name="down_payment"),
     path("<int:pk>/revisar/", views.agreement_check, name="check"),
     path("<int:pk>/llamada/", views.agreement_call, name="call"),

@@ -23,6 +23,7 @@ from cobranza.agreements.forms import (
     DownPaymentForm,
     DraftForm,
     OptionForm,
+    RestructureForm,
 )
 from cobranza.agreements.models import Agreement, AgreementState
 from cobranza.common.dates import business_date
@@ -199,6 +200,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and services.can_record_call(user),
         "down_payment_form": DownPaymentForm(payments=payments),
         "cancel_form": CancelForm(),
+        "can_restructure": agreement.state in (AgreementState.ACTIVE, AgreementState.LAPSED)
+        and services.can_approve(user),
+        "restructure_form": RestructureForm(),
+        "restructured_into": Agreement.objects.filter(restructured_from=agreement).first(),
         "check_form": CheckForm(),
         "call_form": CallForm(initial={"called_on": business_date()}),
         "paid_total": sum(i.paid_amount for i in agreement.installments.all()),
@@ -226,6 +231,32 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
         lambda a: services.agreement_approve(actor=request.user, agreement=a),
         "Convenio {number} aprobado: se activa al recibir la prima.",
     )
+
+
+@login_required
+@require_POST
+def agreement_restructure(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    form = RestructureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect("agreements:detail", pk=agreement.pk)
+    try:
+        new = services.agreement_restructure(
+            actor=request.user,
+            agreement=agreement,
+            down_payment=form.cleaned_data["down_payment"],
+            installments=form.cleaned_data["installments"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("agreements:detail", pk=agreement.pk)
+    messages.success(
+        request,
+        f"Convenio {agreement.number} reestructurado: su saldo pasa al borrador {new.number}, que otra jefatura "
+        f"debe aprobar.",
+    )
+    return redirect("agreements:detail", pk=new.pk)
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Payment agreements in the JSON API: options, simulations, agreements and their installments,
-and the writes of issue 9: draft (`POST /employers/{n}/agreements`) and approve
-(`POST /agreements/{id}/approve`).
+and the writes of issue 9: draft (`POST /employers/{n}/agreements`), approve
+(`POST /agreements/{id}/approve`) and restructure (`POST /agreements/{id}/restructure`).
 
 The same visibility as the pages: an employer (or agreement) the user may not see is a 404. A role
 that may not do the write, or the author approving its own draft (four eyes), is a 403; a refusal
@@ -116,6 +116,8 @@ class AgreementOut(Schema):
         None, description="Último día para pagar la prima; después el borrador vence."
     )
     expired_on: date | None = None
+    restructured_on: date | None = None
+    restructured_from: str | None = Field(None, description="Número del convenio que este reestructura.")
 
 
 class AgreementDetailOut(AgreementOut):
@@ -182,6 +184,8 @@ def _agreement_dict(a: Agreement, *, with_installments: bool = False) -> dict[st
         "fulfilled_on": a.fulfilled_on,
         "valid_until": a.valid_until,
         "expired_on": a.expired_on,
+        "restructured_on": a.restructured_on,
+        "restructured_from": a.restructured_from.number if a.restructured_from_id else None,
     }
     if with_installments:
         data["installments"] = [_installment_dict(i) for i in a.installments.all()]
@@ -345,6 +349,42 @@ def agreement_approve(request: HttpRequest, agreement_id: int):  # type: ignore[
     except ApplicationError as exc:
         return 422, {"detail": exc.message}
     return 200, _agreement_dict(_visible_agreement(request, agreement_id), with_installments=True)
+
+
+class RestructureIn(Schema):
+    down_payment: AmountText = Field(..., description='Prima del convenio nuevo, p. ej. "50.00".')
+    installments: int = Field(..., description="Número de cuotas del convenio nuevo.")
+    start: ApiDate | None = Field(
+        None, description="Vencimiento de su primera cuota (por omisión, en un mes)."
+    )
+
+
+@router.post(
+    "/agreements/{agreement_id}/restructure",
+    response={201: AgreementDetailOut, **WRITE_ERRORS},
+    summary="Reestructurar un convenio vigente o incumplido (jefaturas): su saldo pasa a un borrador nuevo",
+    description=(
+        "201: el borrador nuevo, con su calendario, enlazado al convenio reestructurado (que queda "
+        "«Reestructurado»); otra jefatura debe aprobarlo. 401: sin token. 403: no es jefatura. 404: "
+        "convenio inexistente o de un patrono fuera de su alcance. 422: el convenio no está vigente ni "
+        "incumplido, ya viene de una reestructuración (la política permite una), o la opción no cabe."
+    ),
+)
+def agreement_restructure(request: HttpRequest, agreement_id: int, payload: RestructureIn):  # type: ignore[no-untyped-def]
+    agreement = _visible_agreement(request, agreement_id)
+    if not services.can_approve(request.user):
+        return 403, {"detail": "Solo una jefatura puede reestructurar un convenio de pago."}
+    try:
+        new = services.agreement_restructure(
+            actor=request.user,
+            agreement=agreement,
+            down_payment=payload.down_payment,
+            installments=payload.installments,
+            start=payload.start,
+        )
+    except ApplicationError as exc:
+        return 422, {"detail": exc.message}
+    return 201, _agreement_dict(_visible_agreement(request, new.pk), with_installments=True)
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementDetailOut, summary="Un convenio con sus cuotas")

@@ -51,6 +51,7 @@ _LABELS: dict[str, str] = {
     "agreement_allowed_terms": "plazos ofrecidos (cuotas)",
     "agreement_lapse_installments": "cuotas vencidas para incumplimiento",
     "agreement_grace_days": "días de gracia por cuota",
+    "agreement_max_restructures": "reestructuraciones permitidas por convenio",
     "publication_min_months": "meses mínimos en mora para publicación",
     "publication_min_debt_cents": "deuda mínima para publicación (centavos)",
     "publication_reply_business_days": "días hábiles para responder antes de publicar",
@@ -118,6 +119,7 @@ class Policy:
     agreement_allowed_terms: tuple[int, ...] = (3, 6, 9, 12, 18, 24, 36, 48)
     agreement_lapse_installments: int = 3
     agreement_grace_days: int = 5
+    agreement_max_restructures: int = 1
     # publication of resisting employers
     publication_min_months: int = 3
     publication_min_debt_cents: int = 50000
@@ -229,6 +231,7 @@ _INT_FIELDS = {
     "surcharge_max_months",
     "agreement_lapse_installments",
     "agreement_grace_days",
+    "agreement_max_restructures",
     "publication_min_months",
     "publication_min_debt_cents",
     "publication_reply_business_days",
@@ -439,6 +442,7 @@ def _validate(p: Policy) -> None:
         )
     _check_int("agreement_lapse_installments", p.agreement_lapse_installments, 1, 600)
     _check_int("agreement_grace_days", p.agreement_grace_days, 0, 365)
+    _check_int("agreement_max_restructures", p.agreement_max_restructures, 0, 10)
     _check_int("publication_min_months", p.publication_min_months, 0, 1200)
     _check_int("publication_min_debt_cents", p.publication_min_debt_cents, 0, 10**14)
     _check_int("publication_reply_business_days", p.publication_reply_business_days, 0, 365)

@@ -196,6 +196,7 @@ class AgreementTerms(TimeStampedModel):
     drafted_on = models.DateField("fecha de la deuda convenida")
     signed_on = models.DateField("firmado el (prima recibida)")
     lapsed_on = models.DateField("incumplido desde", null=True, blank=True)
+    restructured_on = models.DateField("reestructurado el", null=True, blank=True)
     periods = models.JSONField("períodos cubiertos", default=list)
     down_payment = models.DecimalField("prima", **MONEY)
     down_payment_payment_id = models.CharField("pago de la prima", max_length=64, blank=True)

@@ -335,6 +335,7 @@ def terms_in(t: AgreementTerms) -> AgreementIn:
         lapsed_on=t.lapsed_on,
         waives=frozenset(t.waives or ()),
         down_payment_id=t.down_payment_payment_id or None,
+        ended_on=t.restructured_on,
     )
 
 

@@ -438,6 +438,31 @@ def agreement_terms_lapse(*, actor: Any, number: str, lapsed_on: date) -> Agreem
     return terms
 
 
+@transaction.atomic
+def agreement_terms_restructure(*, actor: Any, number: str, restructured_on: date) -> AgreementTerms:
+    """The agreement was restructured on `restructured_on` (SPEC §6): its installments due after that
+    day are dropped, and the agreement that restructures it holds its periods once signed (the debt
+    stays frozen at this one's draft date)."""
+    terms = AgreementTerms.objects.select_for_update().select_related("employer").get(number=number)
+    if terms.restructured_on is not None:
+        raise ApplicationError(
+            f"El convenio {number} ya fue reestructurado el {terms.restructured_on:%d/%m/%Y}."
+        )
+    terms.restructured_on = restructured_on
+    terms.full_clean()
+    terms.save(update_fields=["restructured_on", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="ledger.agreement_terms_restructured",
+        obj=terms,
+        employer_number=terms.employer.employer_number,
+        before={"restructured_on": None},
+        after={"restructured_on": restructured_on},
+        reason=f"Convenio {number} reestructurado el {restructured_on:%d/%m/%Y}.",
+    )
+    return terms
+
+
 # ------------------------------------------------------------------------------ recompute
 @dataclass(frozen=True)
 class ChunkResult:

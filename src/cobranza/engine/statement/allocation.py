@@ -38,7 +38,12 @@ class AgreementState:
     def __init__(self, agreement: AgreementIn, periods: list[int]) -> None:
         self.agreement = agreement
         down = InstallmentIn(0, agreement.signed_on or agreement.drafted_on, agreement.down_payment_cents, 0)
-        self.items: list[InstallmentIn] = [down, *sorted(agreement.installments, key=lambda i: i.number)]
+        kept = [
+            i
+            for i in sorted(agreement.installments, key=lambda i: i.number)
+            if agreement.ended_on is None or i.due_date <= agreement.ended_on
+        ]
+        self.items: list[InstallmentIn] = [down, *kept]
         self.interest_paid = [0] * len(self.items)
         self.principal_paid = [0] * len(self.items)
         self.paid_off_on: list[date | None] = [None] * len(self.items)

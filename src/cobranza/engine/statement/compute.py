@@ -104,12 +104,11 @@ def compute_statement(
     holder: dict[str, int] = {}
     for k, a in enumerate(counting):
         for period in a.periods:
-            if period not in holder:  # two agreements over one period: the earlier draft holds it
-                holder[period] = k
-                freezes[period] = min(freezes.get(period, a.drafted_on), a.drafted_on)
-                waiver_bits[period] = waiver_bits.get(period, 0) | sum(
-                    COMPONENT_BIT.get(c, 0) for c in a.waives
-                )
+            # two agreements over one period (a restructuring): the later draft, once signed, holds it;
+            # the debt stays frozen at the earliest draft that counts (the restructured one's)
+            holder[period] = k
+            freezes[period] = min(freezes.get(period, a.drafted_on), a.drafted_on)
+            waiver_bits[period] = waiver_bits.get(period, 0) | sum(COMPONENT_BIT.get(c, 0) for c in a.waives)
 
     decls = sorted((d for d in declarations if period_start(d.period) <= as_of), key=lambda d: d.period)
     states: list[PeriodState] = []
@@ -122,7 +121,7 @@ def compute_statement(
         st.agreement = holder.get(d.period)
         states.append(st)
     ag_states = [
-        AgreementState(a, [j for j, st in enumerate(states) if st.agreement == k])
+        AgreementState(a, [j for j, st in enumerate(states) if st.period in a.periods])
         for k, a in enumerate(counting)
     ]
     covered = [{states[j].period for j in ag.periods} for ag in ag_states]

@@ -148,6 +148,10 @@ class AgreementIn:
     payment is an ordinary payment unless it also names the agreement) pay the down payment and then the installments oldest first — each
     one's interest, then its principal, to the covered periods oldest first —, and the ordinary
     payments made after the draft leave the covered periods alone.
+
+    A restructured agreement (``ended_on``) keeps its line (its installments due by then) and holds
+    its periods until the agreement that restructures it is signed: the latest drafted agreement that
+    counts holds a period.
     """
 
     number: str
@@ -159,6 +163,7 @@ class AgreementIn:
     lapsed_on: date | None = None
     waives: frozenset[str] = frozenset()
     down_payment_id: str | None = None  # the payment matched as its down payment (any reference)
+    ended_on: date | None = None  # restructured that day: its later installments are dropped
 
     def __post_init__(self) -> None:
         if not isinstance(self.number, str) or not self.number:

@@ -154,6 +154,30 @@ def approve(options: dict[str, Any]) -> Any:
     return selectors.agreement_detail(user=user, pk=pk)
 
 
+def restructure(options: dict[str, Any]) -> Any:
+    from cobranza.agreements import selectors, services
+    from cobranza.agreements.models import Agreement
+
+    user = acting_user(options["user"])
+    pk = agreement_pk(options["number"])
+    try:
+        agreement = selectors.agreement_detail(user=user, pk=pk)
+    except Agreement.DoesNotExist:
+        raise CommandError(
+            f"No existe el convenio CP-{pk:06d} o su patrono no está en el alcance de {user.username}."
+        ) from None
+    new = services.agreement_restructure(
+        actor=user,
+        agreement=agreement,
+        down_payment=options["down_payment"],
+        installments=parse_installments(options["installments"]),
+        start=parse_user_date(options["start"], field="fecha de la primera cuota")
+        if options.get("start")
+        else None,
+    )
+    return selectors.agreement_detail(user=user, pk=new.pk)
+
+
 def run_check(as_of_text: str | None) -> str:
     from cobranza.agreements.services import agreements_check
 
@@ -163,12 +187,15 @@ def run_check(as_of_text: str | None) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Convenios de pago: simular (simulate), elaborar (draft) o aprobar (approve) un convenio, o revisar "
+        "Convenios de pago: simular (simulate), elaborar (draft), aprobar (approve) o reestructurar "
+        "(restructure) un convenio, o revisar "
         "el cumplimiento de las cuotas (check)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{simulate,draft,approve,check}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{simulate,draft,approve,restructure,check}"
+        )
         sim = sub.add_parser("simulate", help="Calendario de pagos de una opción de convenio.")
         sim.add_argument("employer_number", help="Número patronal")
         sim.add_argument("--down-payment", required=True, help="Prima (monto, p. ej. 336.98)")
@@ -192,6 +219,16 @@ class Command(BaseCommand):
         apr.add_argument("number", help="Número del convenio (CP-000042)")
         apr.add_argument("--user", required=True, help="Jefatura que aprueba")
         apr.add_argument("--format", choices=["json", "table"], default="json", help="Formato de salida")
+        res = sub.add_parser(
+            "restructure",
+            help="Reestructurar un convenio vigente o incumplido: su saldo pasa a un borrador nuevo.",
+        )
+        res.add_argument("number", help="Número del convenio (CP-000042)")
+        res.add_argument("--down-payment", required=True, help="Prima del convenio nuevo")
+        res.add_argument("--installments", required=True, help="Número de cuotas del convenio nuevo")
+        res.add_argument("--start", help="Vencimiento de la primera cuota (por omisión, en un mes)")
+        res.add_argument("--user", required=True, help="Jefatura que reestructura")
+        res.add_argument("--format", choices=["json", "table"], default="json", help="Formato de salida")
         check = sub.add_parser("check", help="Revisar primas, cuotas pagadas, vencidas e incumplimientos.")
         check.add_argument("--as-of", dest="as_of", help="Fecha de revisión (por omisión, hoy)")
 
@@ -200,8 +237,10 @@ class Command(BaseCommand):
             if options["action"] == "check":
                 self.stdout.write(run_check(options.get("as_of")))
                 return
-            if options["action"] in ("draft", "approve"):
-                agreement = draft(options) if options["action"] == "draft" else approve(options)
+            if options["action"] in ("draft", "approve", "restructure"):
+                agreement = {"draft": draft, "approve": approve, "restructure": restructure}[
+                    options["action"]
+                ](options)
                 self.write_agreement(agreement, options["format"])
                 return
             data, explanation = simulate(options)
