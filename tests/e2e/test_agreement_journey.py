@@ -165,3 +165,36 @@ def test_agreement_from_options_to_fulfilled(journey_world, login, live_server, 
     expect(totals.locator(".money").last).to_have_text("$0.00")
     expect(page.get_by_test_id("agreement-interest-row")).to_contain_text(f"Interés de convenio {number}")
     screenshot(page, "convenio-cumplido-estado-de-cuenta")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_head_restructures_an_agreement_from_its_page(journey_world, login, live_server, settings):
+    """An active agreement (down payment and installment 1 paid) is restructured by the department
+    head on 15/08/2024: the page takes the new draft's down payment and term and shows the new draft
+    linked to the old one ($736.52 still owed: 1,097.92 − 361.40)."""
+    from cobranza.agreements import services
+    from cobranza.employers.models import Employer
+    from tests.agreements.helpers import AS_OF, business_day, pay
+
+    users = journey_world.users
+    e2 = Employer.objects.get(employer_number="100000002")
+    with business_day(AS_OF):
+        agreement = services.agreement_draft(
+            actor=users.gestor1, employer=e2, down_payment="336.98", installments=3
+        )
+        services.agreement_approve(actor=users.jefe, agreement=agreement)
+    down = pay(e2, "PRIMA-1", date(2024, 7, 5), "336.98")
+    services.agreement_register_down_payment(actor=users.gestor1, agreement=agreement, payment=down)
+    pay(e2, "C1", date(2024, 7, 30), "375.23", reference=agreement.number)
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 8, 15)
+    page = login("jefe")
+    page.goto(f"{live_server.url}/convenios/{agreement.pk}/")
+    form = page.get_by_test_id("restructure-form")
+    form.get_by_label("Prima del convenio nuevo ($)").fill("147.31")
+    form.get_by_label("Cuotas").fill("3")
+    form.get_by_role("button", name="Reestructurar").click()
+    expect(page.get_by_text("reestructurado: su saldo pasa al borrador")).to_be_visible()
+    expect(page.get_by_test_id("agreement-state")).to_have_text("Borrador")
+    expect(page.get_by_test_id("restructures")).to_contain_text(agreement.number)
+    expect(page.locator("body")).to_contain_text("$736.52")
+    screenshot(page, "convenio-reestructurado")
