@@ -141,3 +141,14 @@ def test_api_and_command(agr, client):
         '"debt": "736.52"' in out.getvalue() and '"restructured_from": "' + old.number + '"' in out.getvalue()
     )
     assert "/restructure" in client.get("/api/openapi.json").content.decode()
+
+
+def test_the_case_chronology_links_both_agreements(restructured):
+    from cobranza.cases.models import CaseFile
+    from cobranza.cases.selectors import case_chronology
+
+    agr, old, new = restructured
+    case = CaseFile.objects.filter(employer=agr.e2).order_by("-opened_at").first()
+    assert case is not None  # the signing opened (or moved) the employer's case
+    items = [i for i in case_chronology(case=case) if i.title == "Convenio reestructurado"]
+    assert len(items) == 1 and old.number in items[0].detail and new.number in items[0].detail

@@ -582,7 +582,7 @@ def agreement_restructure(
     new.save(update_fields=["restructured_from", "updated_at"])
     record(
         actor=actor,
-        action="agreement.restructured",
+        action="agreement.restructuring_drafted",
         obj=agreement,
         employer_number=agreement.employer.employer_number,
         before={"state": old_state},

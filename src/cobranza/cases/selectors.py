@@ -88,6 +88,8 @@ CHRONOLOGY_EVENTS = (
     "case.action_reviewed",
     "assignment.created",
     "assignment.closed",
+    "agreement.restructuring_drafted",
+    "agreement.restructuring_failed",
 )
 EVENT_TITLES = {
     "case.opened": "Expediente abierto",
@@ -96,6 +98,8 @@ EVENT_TITLES = {
     "case.action_reviewed": "Gestión revisada por la jefatura",
     "assignment.created": "Asignación de gestor",
     "assignment.closed": "Fin de la asignación",
+    "agreement.restructuring_drafted": "Convenio reestructurado",
+    "agreement.restructuring_failed": "Reestructuración sin firmar",
 }
 STATE_LABELS = dict(CaseState.choices)
 CLOSE_LABELS = dict(CloseReason.choices)
