@@ -50,11 +50,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementState.EXPIRED: frozenset(),
 }
 
-#: SPEC §4 "agreements: draft validity": the down payment must be received within this many
-#: business days of the draft's date, else the draft expires. The policy has no parameter for it
-#: yet (the engine's `Policy` is not extended here); when it gets one, read it instead.
-DRAFT_VALIDITY_BUSINESS_DAYS = 10
-
 #: States in which an agreement holds its periods (no second agreement over them).
 OPEN_STATES = (AgreementState.DRAFT, AgreementState.APPROVED, AgreementState.ACTIVE)
 

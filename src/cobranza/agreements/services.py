@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from cobranza.agreements import cases_link
 from cobranza.agreements.models import (
-    DRAFT_VALIDITY_BUSINESS_DAYS,
     TRANSITIONS,
     Agreement,
     AgreementState,
@@ -86,9 +85,11 @@ def _policy(as_of: date) -> Policy:
 
 
 def down_payment_deadline(as_of: date, policy: Policy | None = None) -> date:
-    """The last day on which a draft of ``as_of`` can receive its down payment: the
-    ``DRAFT_VALIDITY_BUSINESS_DAYS``-th business day after it (SPEC §4 "draft validity")."""
-    return add_business_days(as_of, DRAFT_VALIDITY_BUSINESS_DAYS, policy)
+    """The last day on which a draft of ``as_of`` can receive its down payment: the policy's
+    ``agreement_draft_validity_days``-th business day after it (SPEC §4 "draft validity", 10 by
+    default), under the version in force on the draft's date."""
+    policy = policy or _policy(as_of)
+    return add_business_days(as_of, policy.agreement_draft_validity_days, policy)
 
 
 def lapse_date(installments: list[InstallmentState], policy: Policy) -> date | None:
@@ -204,7 +205,7 @@ def agreement_draft(
     employer's **overdue** periods (due before that date) with something outstanding that no draft,
     approved or active agreement holds; periods not yet due are paid normally. The option must be
     one the policy allows (engine ``validate_option``); the schedule is the engine's French
-    schedule. The draft is valid ``DRAFT_VALIDITY_BUSINESS_DAYS`` business days for its down
+    schedule. The draft is valid the policy's ``agreement_draft_validity_days`` business days for its down
     payment (``valid_until``), then expires.
 
     No back-dating (SPEC §6, issue 9): ``as_of`` may be omitted or be the business date itself; any
@@ -423,7 +424,8 @@ def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment
         raise ApplicationError(
             f"El pago {payment.payment_id} del {_d(payment.paid_on)} llega después del "
             f"{_d(agreement.valid_until)}, último día para pagar la prima del convenio {agreement.number} "
-            f"({DRAFT_VALIDITY_BUSINESS_DAYS} días hábiles): el convenio vence; elabore uno nuevo."
+            f"({_policy(agreement.as_of).agreement_draft_validity_days} días hábiles): el convenio vence; "
+            f"elabore uno nuevo."
         )
     if payment.period and not names_agreement(payment, agreement):
         raise ApplicationError(
@@ -502,7 +504,8 @@ def agreement_expire(*, actor: Any, agreement: Agreement) -> Agreement:
         to_state=AgreementState.EXPIRED,
         reason=(
             f"La prima de {fmt_usd(to_cents(agreement.down_payment))} no se recibió hasta el "
-            f"{_d(agreement.valid_until)} ({DRAFT_VALIDITY_BUSINESS_DAYS} días hábiles desde el "
+            f"{_d(agreement.valid_until)} ({_policy(agreement.as_of).agreement_draft_validity_days} días "
+            f"hábiles desde el "
             f"{_d(agreement.as_of)}): el convenio vence sin congelar nada."
         ),
     )

@@ -52,6 +52,7 @@ _LABELS: dict[str, str] = {
     "agreement_lapse_installments": "cuotas vencidas para incumplimiento",
     "agreement_grace_days": "días de gracia por cuota",
     "agreement_max_restructures": "reestructuraciones permitidas por convenio",
+    "agreement_draft_validity_days": "días hábiles para pagar la prima de un borrador",
     "publication_min_months": "meses mínimos en mora para publicación",
     "publication_min_debt_cents": "deuda mínima para publicación (centavos)",
     "publication_reply_business_days": "días hábiles para responder antes de publicar",
@@ -120,6 +121,7 @@ class Policy:
     agreement_lapse_installments: int = 3
     agreement_grace_days: int = 5
     agreement_max_restructures: int = 1
+    agreement_draft_validity_days: int = 10
     # publication of resisting employers
     publication_min_months: int = 3
     publication_min_debt_cents: int = 50000
@@ -232,6 +234,7 @@ _INT_FIELDS = {
     "agreement_lapse_installments",
     "agreement_grace_days",
     "agreement_max_restructures",
+    "agreement_draft_validity_days",
     "publication_min_months",
     "publication_min_debt_cents",
     "publication_reply_business_days",
@@ -443,6 +446,7 @@ def _validate(p: Policy) -> None:
     _check_int("agreement_lapse_installments", p.agreement_lapse_installments, 1, 600)
     _check_int("agreement_grace_days", p.agreement_grace_days, 0, 365)
     _check_int("agreement_max_restructures", p.agreement_max_restructures, 0, 10)
+    _check_int("agreement_draft_validity_days", p.agreement_draft_validity_days, 1, 120)
     _check_int("publication_min_months", p.publication_min_months, 0, 1200)
     _check_int("publication_min_debt_cents", p.publication_min_debt_cents, 0, 10**14)
     _check_int("publication_reply_business_days", p.publication_reply_business_days, 0, 365)
