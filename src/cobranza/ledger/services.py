@@ -414,28 +414,39 @@ def agreement_terms_record(
     return terms
 
 
+#: The dated events of a signed agreement the statement needs: (field, audit action, Spanish verb).
+_TERMS_EVENTS = {
+    "lapsed_on": ("ledger.agreement_terms_lapsed", "incumplido desde el"),
+    "restructured_on": ("ledger.agreement_terms_restructured", "reestructurado el"),
+}
+
+
+def _agreement_terms_mark(*, actor: Any, number: str, field_name: str, on: date) -> AgreementTerms:
+    action, verb = _TERMS_EVENTS[field_name]
+    terms = AgreementTerms.objects.select_for_update().select_related("employer").get(number=number)
+    current = getattr(terms, field_name)
+    if current is not None:
+        raise ApplicationError(f"El convenio {number} ya figura {verb} {current:%d/%m/%Y}.")
+    setattr(terms, field_name, on)
+    terms.full_clean()
+    terms.save(update_fields=[field_name, "updated_at"])
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=terms,
+        employer_number=terms.employer.employer_number,
+        before={field_name: None},
+        after={field_name: on},
+        reason=f"Convenio {number} {verb} {on:%d/%m/%Y}.",
+    )
+    return terms
+
+
 @transaction.atomic
 def agreement_terms_lapse(*, actor: Any, number: str, lapsed_on: date) -> AgreementTerms:
     """The agreement lapsed on `lapsed_on`: from that date the statement computes its periods as if
     there had been no agreement (every payment ordinary, its interest gone, the freeze lifted)."""
-    terms = AgreementTerms.objects.select_for_update().select_related("employer").get(number=number)
-    if terms.lapsed_on is not None:
-        raise ApplicationError(
-            f"El convenio {number} ya está incumplido desde el {terms.lapsed_on:%d/%m/%Y}."
-        )
-    terms.lapsed_on = lapsed_on
-    terms.full_clean()
-    terms.save(update_fields=["lapsed_on", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="ledger.agreement_terms_lapsed",
-        obj=terms,
-        employer_number=terms.employer.employer_number,
-        before={"lapsed_on": None},
-        after={"lapsed_on": lapsed_on},
-        reason=f"Convenio {number} incumplido desde el {lapsed_on:%d/%m/%Y}.",
-    )
-    return terms
+    return _agreement_terms_mark(actor=actor, number=number, field_name="lapsed_on", on=lapsed_on)
 
 
 @transaction.atomic
@@ -443,24 +454,7 @@ def agreement_terms_restructure(*, actor: Any, number: str, restructured_on: dat
     """The agreement was restructured on `restructured_on` (SPEC §6): its installments due after that
     day are dropped, and the agreement that restructures it holds its periods once signed (the debt
     stays frozen at this one's draft date)."""
-    terms = AgreementTerms.objects.select_for_update().select_related("employer").get(number=number)
-    if terms.restructured_on is not None:
-        raise ApplicationError(
-            f"El convenio {number} ya fue reestructurado el {terms.restructured_on:%d/%m/%Y}."
-        )
-    terms.restructured_on = restructured_on
-    terms.full_clean()
-    terms.save(update_fields=["restructured_on", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="ledger.agreement_terms_restructured",
-        obj=terms,
-        employer_number=terms.employer.employer_number,
-        before={"restructured_on": None},
-        after={"restructured_on": restructured_on},
-        reason=f"Convenio {number} reestructurado el {restructured_on:%d/%m/%Y}.",
-    )
-    return terms
+    return _agreement_terms_mark(actor=actor, number=number, field_name="restructured_on", on=restructured_on)
 
 
 # ------------------------------------------------------------------------------ recompute

@@ -138,34 +138,33 @@ def draft(options: dict[str, Any]) -> Any:
     )
 
 
-def approve(options: dict[str, Any]) -> Any:
-    from cobranza.agreements import selectors, services
+def visible_agreement(options: dict[str, Any]) -> tuple[Any, Any]:
+    """The acting user (``--user``) and the agreement ``number`` if that user may see it."""
+    from cobranza.agreements import selectors
     from cobranza.agreements.models import Agreement
 
     user = acting_user(options["user"])
     pk = agreement_pk(options["number"])
     try:
-        agreement = selectors.agreement_detail(user=user, pk=pk)
+        return user, selectors.agreement_detail(user=user, pk=pk)
     except Agreement.DoesNotExist:
         raise CommandError(
             f"No existe el convenio CP-{pk:06d} o su patrono no está en la cartera de {user.username}."
         ) from None
+
+
+def approve(options: dict[str, Any]) -> Any:
+    from cobranza.agreements import selectors, services
+
+    user, agreement = visible_agreement(options)
     services.agreement_approve(actor=user, agreement=agreement)
-    return selectors.agreement_detail(user=user, pk=pk)
+    return selectors.agreement_detail(user=user, pk=agreement.pk)
 
 
 def restructure(options: dict[str, Any]) -> Any:
     from cobranza.agreements import selectors, services
-    from cobranza.agreements.models import Agreement
 
-    user = acting_user(options["user"])
-    pk = agreement_pk(options["number"])
-    try:
-        agreement = selectors.agreement_detail(user=user, pk=pk)
-    except Agreement.DoesNotExist:
-        raise CommandError(
-            f"No existe el convenio CP-{pk:06d} o su patrono no está en el alcance de {user.username}."
-        ) from None
+    user, agreement = visible_agreement(options)
     new = services.agreement_restructure(
         actor=user,
         agreement=agreement,
