@@ -152,3 +152,30 @@ def test_the_case_chronology_links_both_agreements(restructured):
     assert case is not None  # the signing opened (or moved) the employer's case
     items = [i for i in case_chronology(case=case) if i.title == "Convenio reestructurado"]
     assert len(items) == 1 and old.number in items[0].detail and new.number in items[0].detail
+
+
+def test_only_heads_restructure_from_the_page(agr, client):
+    """Every non-head role posts the restructure form of an active agreement: collectors, call
+    center, legal, service desk, other areas and a user without a role are refused (nothing
+    changes; 404 where the employer is not theirs); the department head's post creates the draft."""
+    from django.urls import reverse
+
+    from cobranza.agreements.models import Agreement
+
+    old = active_e2(agr, installments=3, down="336.98")
+    pay(agr.e2, "C1", date(2024, 7, 30), "375.23", reference=old.number)
+    url = reverse("agreements:restructure", args=[old.pk])
+    body = {"down_payment": "147.31", "installments": "3"}
+    with override_settings(COBRANZA_BUSINESS_DATE=TODAY):
+        for name in ("gestor1", "gestor2", "callcenter", "juridico", "atencion", "otras", "sin_rol"):
+            client.force_login(getattr(agr.users, name))
+            response = client.post(url, body)
+            assert response.status_code in (302, 403, 404), name
+            old.refresh_from_db()
+            assert old.state == AgreementState.ACTIVE, name
+        client.force_login(agr.users.jefe)
+        response = client.post(url, body)
+    old.refresh_from_db()
+    new = Agreement.objects.get(restructured_from=old)
+    assert old.state == AgreementState.RESTRUCTURED
+    assert response.status_code == 302 and response["Location"].endswith(f"/convenios/{new.pk}/")

@@ -4,7 +4,7 @@ statement honours (``freezes_for``, read from the ledger) and the options the en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -24,7 +24,6 @@ from cobranza.employers.selectors import visible_employers
 from cobranza.engine.agreements import (
     AgreementOption,
     InstallmentState,
-    apply_installment_payments,
     options_for,
 )
 from cobranza.engine.calendar import add_months
@@ -146,11 +145,14 @@ def installment_states(agreement: Agreement, as_of: date) -> list[InstallmentSta
     plan = [InstallmentState(i.number, i.due_date, to_cents(i.amount)) for i in rows]
     if agreement.signed_on is None or as_of < agreement.signed_on:
         return plan
+    if agreement.lapsed_on is not None and as_of >= agreement.lapsed_on:
+        # from its lapse the statement computes as if there had been no agreement: its installments
+        # stay as they stood the day before
+        as_of = agreement.lapsed_on - timedelta(days=1)
     statement = statement_for_employer(agreement.employer, as_of)
     line = next((a for a in statement.agreements if a.number == agreement.number), None)
-    if line is None:  # lapsed by as_of: computed as if there had been no agreement
-        states, _ = apply_installment_payments(plan, installment_payments(agreement, as_of), as_of)
-        return states
+    if line is None:
+        return plan
     paid = {item.number: item for item in line.items}
     out = []
     for st in plan:
