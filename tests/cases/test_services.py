@@ -27,7 +27,7 @@ from cobranza.cases.models import (
 from cobranza.common.errors import ApplicationError
 from cobranza.common.models import AuditEvent
 from tests.cases.conftest import JPG_BYTES, PDF_BYTES, PNG_BYTES, office_bytes
-from tests.factories import PaymentFactory
+from tests.factories import DeclarationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -486,6 +486,10 @@ def test_actions_refused_on_closed_case_without_outcome_or_in_the_past(in_arrear
 
 
 def _promise(world, made_on, promised_on, amount="150.00"):
+    """A promise on world.own, which owes 2023-10 to 2023-12 ($105.00 of contribution each, plus
+    surcharge: more than any payment below), so every payment in the window goes to arrears."""
+    for period in ("2023-10", "2023-11", "2023-12"):
+        DeclarationFactory(employer=world.own, period=period, filed_on=date(2024, 1, 2))
     case = CaseFile.objects.filter(employer=world.own).exclude(state="closed").first() or make_case(world)
     action = CollectionAction.objects.create(case=case, kind="call", outcome=outcome())
     return PaymentPromise.objects.create(
@@ -495,7 +499,7 @@ def _promise(world, made_on, promised_on, amount="150.00"):
 
 def test_promise_kept_when_payments_in_the_window_reach_the_amount(world):
     promise = _promise(world, date(2024, 3, 1), date(2024, 3, 10))
-    PaymentFactory(employer=world.own, paid_on=date(2024, 2, 28), amount=Decimal("500.00"))  # before: ignored
+    PaymentFactory(employer=world.own, paid_on=date(2024, 2, 28), amount=Decimal("50.00"))  # before: ignored
     PaymentFactory(employer=world.own, paid_on=date(2024, 3, 5), amount=Decimal("100.00"))
     PaymentFactory(employer=world.own, paid_on=date(2024, 3, 12), amount=Decimal("50.00"))  # inside the grace
     PaymentFactory(

@@ -19,13 +19,15 @@ from tests.roles import ALL_ROLES, CASE_STATE_CHANGERS, COLLECTORS, HEADS, VISIB
 pytestmark = pytest.mark.django_db
 
 CASE_WORKERS = COLLECTORS | HEADS | {"callcenter"}
+# Who works a case file fully (letters, documents, opening): not the call center (issue 14).
+CASE_OWNERS = COLLECTORS | HEADS
 # Pages that do not depend on an employer: who may open them (others: 403).
 PAGES = {
     "cases:worklist": COLLECTORS,
     "cases:review_queue": HEADS,
     "cases:report": HEADS,
     "cases:report_xlsx": HEADS,
-    "cases:letter_batch_new": CASE_WORKERS,
+    "cases:letter_batch_new": CASE_OWNERS,
 }
 
 
@@ -61,7 +63,9 @@ def test_case_pages_by_role(client, world, cases, role):
             content = response.content.decode()
             assert case.employer.legal_name in content and case.code in content
             assert f"Carta {name}" in content  # its documents
-            assert ("Registrar gestión" in content) == (role in CASE_WORKERS), role
+            # The call center records calls only on the cases of its list (none of these is on it).
+            assert ("Registrar gestión" in content) == (role in CASE_OWNERS), role
+            assert ("Generar carta" in content) == (role in CASE_OWNERS), role
         download = client.get(reverse("cases:document_download", args=[document.pk]))
         assert download.status_code == (200 if visible else 404), (role, name)
         if visible:
@@ -370,6 +374,10 @@ def test_letter_batch_pages_show_progress_until_done(client, in_arrears):
 
 
 def test_results_report_counts_and_recovered_amounts(client, in_arrears):
+    """Recovered per SPEC §9: `own` owes 2024-01 and 2024-02 ($105.00 each, overdue since 14/02 and
+    14/03/2024), held by gestor1 since today. A $50.00 payment 400 days ago went to 2024-01 but nobody
+    held the employer then: not credited. Today's $120.50 pays 2024-01's other $55.00 of contribution,
+    then its surcharge and 2024-02 — all overdue today: $120.50 recovered, credited to gestor1."""
     from tests.factories import PaymentFactory
 
     world = in_arrears
@@ -383,8 +391,8 @@ def test_results_report_counts_and_recovered_amounts(client, in_arrears):
     )
     PaymentFactory(employer=world.own, paid_on=today, amount=Decimal("120.50"))
     PaymentFactory(
-        employer=world.own, paid_on=today - timedelta(days=400), amount=Decimal("999.00")
-    )  # before the case
+        employer=world.own, paid_on=today - timedelta(days=400), amount=Decimal("50.00")
+    )  # before anyone held the employer
     services.case_for_employer(employer=world.elsewhere)
     client.force_login(world.users.jefe_sucursal)
     response = client.get(

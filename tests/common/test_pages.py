@@ -59,9 +59,10 @@ def test_employer_page_shows_collector_and_audit_only_to_heads(client, world):
     url = reverse("employers:detail", args=[world.own.employer_number])
     client.force_login(world.users.jefe)
     content = client.get(url).content.decode()
-    assert "gestor1" in content and "employer.updated" in content
+    assert "gestor1" in content and "Datos del patrono actualizados" in content
+    assert "Teléfono: 1 → 2" in content and "employer.updated" not in content  # a sentence, not a code
     client.force_login(world.users.gestor1)
-    assert "employer.updated" not in client.get(url).content.decode()
+    assert "Datos del patrono actualizados" not in client.get(url).content.decode()
 
 
 @pytest.mark.django_db
@@ -136,7 +137,12 @@ def test_employer_list_shows_snapshot_balances_and_filters_arrears(client, world
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("gestor1", "cases:worklist"), ("callcenter", "agreements:call_list"), ("jefe", "employers:list")],
+    [
+        ("gestor1", "cases:worklist"),
+        ("callcenter", "agreements:call_list"),
+        ("atencion", "desk:index"),
+        ("jefe", "employers:list"),
+    ],
 )
 def test_each_role_starts_on_its_own_page(client, world, role, home):
     client.force_login(getattr(world.users, role))

@@ -84,7 +84,7 @@ def test_collector_journey_and_reassignment(world, login, live_server, tmp_path)
     target = tmp_path / downloaded.suggested_filename
     downloaded.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
-    assert downloaded.suggested_filename.startswith("first-notice-" + world.own.employer_number)
+    assert downloaded.suggested_filename.startswith("aviso-primero-" + world.own.employer_number)
     logout(page)
 
     # the head reassigns the employer to gestor2

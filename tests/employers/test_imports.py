@@ -1,6 +1,7 @@
 """The import engine (SPEC §3): every invalid case, idempotence, corrections, and the file formats."""
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -1137,6 +1138,8 @@ def test_cli_exits_1_without_traceback(tmp_path, content, expected):
         "PATH": "/usr/bin:/bin",
         "COBRANZA_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "COBRANZA_HTTPS": "0",
     }
     completed = subprocess.run(
         [*_console_script(), "import", "payments", str(path)],

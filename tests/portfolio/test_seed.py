@@ -40,19 +40,23 @@ def collectors_of(employers) -> dict[str, str]:
     return dict(rows.values_list("employer__employer_number", "collector__username"))
 
 
-def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp_path):
+@pytest.fixture
+def no_hooks(monkeypatch):
+    """The portfolio alone: the demo hooks (agreements, payments, findings…) change who is in arrears."""
+    monkeypatch.setattr("cobranza.employers.management.commands.seed.DEMO_HOOKS", ())
+
+
+def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp_path, no_hooks):
     output = seed()
 
     # The data went through run_import: one batch per file, the same counts as the files.
     expected = generate_portfolio(tmp_path, employers=60, years=1, seed=1, today=TODAY)
     assert Employer.objects.count() == 60
     assert Declaration.objects.count() == expected.declarations
-    assert Payment.objects.count() == expected.payments
-    assert sorted(ImportBatch.objects.values_list("kind", flat=True)) == [
-        "declarations",
-        "employers",
-        "payments",
-    ]
+    # (the demo hooks import payments of their own through the same import, in batches of their own)
+    synthetic = ImportBatch.objects.filter(filename__startswith="sintetico-")
+    assert Payment.objects.filter(import_batch__in=synthetic).count() == expected.payments
+    assert sorted(synthetic.values_list("kind", flat=True)) == ["declarations", "employers", "payments"]
     assert Declaration.objects.filter(origin="de_oficio", filed_on__isnull=True).count() == expected.de_oficio
 
     # Demo users, their groups, password demo.
@@ -81,7 +85,7 @@ def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp
     for employer, _ in debts:
         collector = User.objects.get(assignments__employer=employer, assignments__end__isnull=True)
         assert collector.staff_profile.branch_id == employer.branch_id
-    assert Assignment.objects.count() == len(debts)
+    assert Assignment.objects.filter(end__isnull=True).count() == len(debts)
 
     # In arrears means overdue (exigible): the debt weighed is the overdue balance, and only those
     # employers get a case (one owing only what is not yet due would get none).
@@ -95,7 +99,7 @@ def test_seed_loads_the_portfolio_through_the_import_and_assigns_the_arrears(tmp
     assert "gestor1" in output and "contraseña: demo" in output
 
 
-def test_seed_is_idempotent_and_if_empty_does_nothing():
+def test_seed_is_idempotent_and_if_empty_does_nothing(no_hooks):
     seed()
     counts = (
         User.objects.count(),
@@ -118,7 +122,7 @@ def test_seed_is_idempotent_and_if_empty_does_nothing():
 
     output = seed(if_empty=True)
     assert "no se generó nada" in output
-    assert ImportBatch.objects.count() == 6
+    assert ImportBatch.objects.filter(filename__startswith="sintetico-").count() == 6
 
 
 def test_seed_refuses_bad_options():
@@ -143,3 +147,25 @@ def test_only_overdue_debt_is_in_arrears_for_the_seed():
             DeclarationFactory(employer=employer, period=period, filed_on=date(2024, 5, 3))
     assert debts_in_arrears(today=date(2024, 6, 5)) == [(mixed, 106_05)]
     assert current_only.balance.current_outstanding == Decimal("105.00")
+
+
+def test_demo_life_is_seeded_through_the_services_and_only_once(monkeypatch):
+    """The demo life (cobranza.reports.demo_life) alone: agreements in several states, actions,
+    promises and goals; a second seed adds none of them."""
+    from cobranza.agreements.models import Agreement
+    from cobranza.cases.models import CollectionAction, PaymentPromise
+    from cobranza.reports.models import Goal
+
+    monkeypatch.setattr(
+        "cobranza.employers.management.commands.seed.DEMO_HOOKS", ("cobranza.reports.demo_life.seed_life",)
+    )
+    output = seed()
+    assert "Vida de la demostración: convenios (" in output
+    states = set(Agreement.objects.values_list("state", flat=True))
+    assert {"draft", "approved", "active"} <= states and len(states) >= 5, states
+    assert Goal.objects.filter(collector__username="gestor1").exists()
+    assert CollectionAction.objects.exists() and PaymentPromise.objects.exists()
+    assert Payment.objects.filter(payment_id__startswith="DEMO-", import_batch__isnull=False).exists()
+    counts = (Agreement.objects.count(), Goal.objects.count(), CollectionAction.objects.count())
+    assert "ya estaba" in seed()
+    assert (Agreement.objects.count(), Goal.objects.count(), CollectionAction.objects.count()) == counts

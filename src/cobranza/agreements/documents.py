@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cobranza.agreements import cases_link
 from cobranza.agreements.models import Agreement, CallOutcome
 from cobranza.common.errors import ApplicationError
+from cobranza.common.spreadsheets import workbook_bytes
 from cobranza.engine.money import cents_to_decimal, fmt_rate_percent
 
 MONEY_FORMAT = '"$"#,##0.00'
@@ -63,13 +64,39 @@ def agreement_store_document(*, agreement_id: int) -> Any | None:
     agreement = Agreement.objects.select_related(
         "employer", "employer__branch", "drafted_by", "approved_by"
     ).get(pk=agreement_id)
+    content = agreement_pdf(agreement)
+    _register_issued(agreement, content)
     return cases_link.store_document(
         actor=agreement.approved_by,
         employer=agreement.employer,
-        content=agreement_pdf(agreement),
+        content=content,
         filename=f"convenio-{agreement.number}.pdf",
         doc_type="agreement",
         title=f"Convenio de pago {agreement.number} firmado el {agreement.signed_on:%d/%m/%Y}",
+    )
+
+
+def _register_issued(agreement: Agreement, content: bytes) -> None:
+    """The signed agreement document goes to the documents register (SPEC §8) with its figures."""
+    from cobranza.documents.models import DocumentKind
+    from cobranza.documents.services import document_issue
+
+    document_issue(
+        actor=agreement.approved_by,
+        kind=DocumentKind.AGREEMENT,
+        employer=agreement.employer,
+        title=f"Convenio de pago {agreement.number}",
+        filename=f"convenio-{agreement.number}.pdf",
+        content=content,
+        figures={
+            "number": agreement.number,
+            "debt": agreement.debt,
+            "down_payment": agreement.down_payment,
+            "installments": [
+                {"number": i.number, "due_date": i.due_date, "amount": i.amount}
+                for i in agreement.installments.order_by("number")
+            ],
+        },
     )
 
 
@@ -94,9 +121,7 @@ def _format_cells(ws: Any, first_row: int) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # ------------------------------------------------------------------------------------ call list

@@ -50,6 +50,7 @@ from cobranza.engine.policy import Policy
 from cobranza.ledger import services as ledger_services
 from cobranza.ledger.models import Payment
 from cobranza.ledger.selectors import policy_timeline
+from cobranza.outbox import services as outbox
 
 STATE_LABELS = dict(AgreementState.choices)
 AUDITED = (
@@ -472,15 +473,20 @@ def agreement_register_down_payment(*, actor: Any, agreement: Agreement, payment
         to_state="agreement",
         reason=f"Convenio de pago {agreement.number} firmado el {_d(payment.paid_on)}.",
     )
-    agreement_id = agreement.pk
-    transaction.on_commit(lambda: _store_document_later(agreement_id))
+    _store_document_later(agreement)
     return agreement
 
 
-def _store_document_later(agreement_id: int) -> None:
+def _store_document_later(agreement: Agreement) -> None:
+    """File the signed agreement's PDF in the background, through the outbox (sent after commit;
+    kept and sent again if the broker is down)."""
     from cobranza.agreements.tasks import store_agreement_document
 
-    store_agreement_document.delay(agreement_id=agreement_id)
+    outbox.enqueue(
+        store_agreement_document,
+        description=f"Archivar en el expediente el convenio firmado {agreement.number}",
+        agreement_id=agreement.pk,
+    )
 
 
 @transaction.atomic

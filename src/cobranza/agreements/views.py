@@ -26,6 +26,9 @@ from cobranza.agreements.forms import (
     RestructureForm,
 )
 from cobranza.agreements.models import Agreement, AgreementState
+from cobranza.common import roles
+from cobranza.common import selectors as audit_selectors
+from cobranza.common.audit_display import describe_events
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
@@ -207,8 +210,26 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "check_form": CheckForm(),
         "call_form": CallForm(initial={"called_on": business_date()}),
         "paid_total": sum(i.paid_amount for i in agreement.installments.all()),
+        **_agreement_audit_context(user, agreement),
     }
     return render(request, "agreements/detail.html", context)
+
+
+def _agreement_audit_context(user: Any, agreement: Agreement) -> dict[str, Any]:
+    """The agreement's history as sentences (heads and administrators): its own events, its calls'
+    and its ledger terms' (common.audit_display)."""
+    if not roles.can_read_audit(user):
+        return {"audit_views": None}
+    from cobranza.ledger.models import AgreementTerms
+
+    refs = [("agreements.agreement", agreement.pk)]
+    refs += [("agreements.callrecord", pk) for pk in agreement.calls.values_list("pk", flat=True)]
+    refs += [
+        ("ledger.agreementterms", pk)
+        for pk in AgreementTerms.objects.filter(number=agreement.number).values_list("pk", flat=True)
+    ]
+    events = audit_selectors.object_events(user=user, refs=refs)
+    return {"audit_views": describe_events(events), "show_technical": roles.is_admin(user)}
 
 
 def _post_action(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:

@@ -15,15 +15,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from cobranza.agreements import selectors, services
-from cobranza.agreements.models import Agreement
+from cobranza.agreements.models import Agreement, AgreementState
 from cobranza.agreements.services import to_money_cents
 from cobranza.api.dates import ApiDate
 from cobranza.api.employers import get_visible_employer
+from cobranza.api.errors import ErrorOut, id_path
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.engine.agreements import AgreementOptionError, build_schedule
@@ -31,6 +32,14 @@ from cobranza.engine.calendar import add_months
 from cobranza.engine.money import fmt_cents
 
 router = Router(tags=["convenios"])
+
+#: Bounds the number of installments any request may name (the policy's maximum is far lower and
+#: refuses the rest with its reason): no number reaches the database or the schedule unbounded.
+MAX_INSTALLMENTS = 600
+
+
+def _agreement_id() -> Any:
+    return id_path("Número interno del convenio.")
 
 
 class OptionOut(Schema):
@@ -124,10 +133,6 @@ class AgreementDetailOut(AgreementOut):
     installments: list[InstallmentOut]
 
 
-class ErrorOut(Schema):
-    detail: str = Field(..., description="El motivo, en español.")
-
-
 def _amount_text(value: Any) -> Any:
     """A JSON number (286.98) or text ("286.98") for an amount: kept as text, cents checked later."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -140,7 +145,7 @@ AmountText = Annotated[str, BeforeValidator(_amount_text)]
 
 class DraftIn(Schema):
     down_payment: AmountText = Field(..., description='Prima, p. ej. "286.98".')
-    installments: int = Field(..., description="Número de cuotas.")
+    installments: int = Field(..., ge=1, le=MAX_INSTALLMENTS, description="Número de cuotas.")
     start: ApiDate | None = Field(
         None, description="Vencimiento de la primera cuota (por omisión, en un mes)."
     )
@@ -257,7 +262,7 @@ def agreement_simulation(
     request: HttpRequest,
     employer_number: str,
     down_payment: str,
-    installments: int,
+    installments: int = Query(..., ge=1, le=MAX_INSTALLMENTS, description="Número de cuotas."),
     as_of: ApiDate | None = None,
     start: ApiDate | None = None,
 ) -> dict[str, Any]:
@@ -289,7 +294,10 @@ def employer_agreements(request: HttpRequest, employer_number: str) -> list[dict
 @router.get(
     "/agreements", response=list[AgreementOut], summary="Convenios visibles (filtro opcional por estado)"
 )
-def agreement_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
+def agreement_list(
+    request: HttpRequest,
+    state: AgreementState | None = Query(None, description="Solo los convenios en este estado."),
+) -> list[dict[str, Any]]:
     qs = selectors.visible_agreements(user=request.user).order_by("-created_at", "-id")
     if state:
         qs = qs.filter(state=state)
@@ -334,7 +342,7 @@ def agreement_draft(request: HttpRequest, employer_number: str, payload: DraftIn
         "convenio no está en borrador."
     ),
 )
-def agreement_approve(request: HttpRequest, agreement_id: int):  # type: ignore[no-untyped-def]
+def agreement_approve(request: HttpRequest, agreement_id: int = _agreement_id()):  # type: ignore[no-untyped-def]
     agreement = _visible_agreement(request, agreement_id)
     if not services.can_approve(request.user):
         return 403, {
@@ -353,7 +361,9 @@ def agreement_approve(request: HttpRequest, agreement_id: int):  # type: ignore[
 
 class RestructureIn(Schema):
     down_payment: AmountText = Field(..., description='Prima del convenio nuevo, p. ej. "50.00".')
-    installments: int = Field(..., description="Número de cuotas del convenio nuevo.")
+    installments: int = Field(
+        ..., ge=1, le=MAX_INSTALLMENTS, description="Número de cuotas del convenio nuevo."
+    )
     start: ApiDate | None = Field(
         None, description="Vencimiento de su primera cuota (por omisión, en un mes)."
     )
@@ -370,7 +380,7 @@ class RestructureIn(Schema):
         "incumplido, ya viene de una reestructuración (la política permite una), o la opción no cabe."
     ),
 )
-def agreement_restructure(request: HttpRequest, agreement_id: int, payload: RestructureIn):  # type: ignore[no-untyped-def]
+def agreement_restructure(request: HttpRequest, payload: RestructureIn, agreement_id: int = _agreement_id()):  # type: ignore[no-untyped-def]
     agreement = _visible_agreement(request, agreement_id)
     if not services.can_approve(request.user):
         return 403, {"detail": "Solo una jefatura puede reestructurar un convenio de pago."}
@@ -388,12 +398,12 @@ def agreement_restructure(request: HttpRequest, agreement_id: int, payload: Rest
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementDetailOut, summary="Un convenio con sus cuotas")
-def agreement_detail(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
+def agreement_detail(request: HttpRequest, agreement_id: int = _agreement_id()) -> dict[str, Any]:
     return _agreement_dict(_visible_agreement(request, agreement_id), with_installments=True)
 
 
 @router.get(
     "/agreements/{agreement_id}/installments", response=list[InstallmentOut], summary="Cuotas de un convenio"
 )
-def agreement_installments(request: HttpRequest, agreement_id: int) -> list[dict[str, Any]]:
+def agreement_installments(request: HttpRequest, agreement_id: int = _agreement_id()) -> list[dict[str, Any]]:
     return [_installment_dict(i) for i in _visible_agreement(request, agreement_id).installments.all()]

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from cobranza.api.dates import ApiDate
+from cobranza.api.errors import ErrorOut, id_path, page_query
 from cobranza.cases import selectors, services
-from cobranza.cases.models import ActionOutcome, CaseDocument, CaseFile, CaseState
+from cobranza.cases.models import ActionKind, ActionOutcome, CaseDocument, CaseFile, CaseState
+from cobranza.cases.services._common import may_record_actions
 from cobranza.cases.services.documents import download_name
 
 router = Router(tags=["expedientes"])
 PAGE_SIZE = 50
+
+
+def _case_id() -> Any:
+    return id_path("Número interno del expediente.")
 
 
 class CaseOut(Schema):
@@ -104,7 +111,7 @@ class DocumentOut(Schema):
 
 
 class ActionIn(Schema):
-    kind: str
+    kind: ActionKind
     outcome: str | None = None
     contact_person: str = ""
     notes: str = ""
@@ -121,13 +128,13 @@ def _case(request: HttpRequest, case_id: int) -> CaseFile:
 
 
 @router.get("/cases", response=CasePage, summary="Expedientes visibles para el usuario")
-def list_cases(request: HttpRequest, state: str = "", page: int = 1) -> dict:
-    if page < 1:
-        raise HttpError(422, "El número de página debe ser 1 o mayor.")
+def list_cases(
+    request: HttpRequest,
+    state: CaseState | None = Query(None, description="Solo los expedientes en este estado."),
+    page: int = page_query(),
+) -> dict:
     qs = selectors.visible_cases(user=request.user).select_related("employer").order_by("-opened_at", "-id")
     if state:
-        if state not in CaseState.values:
-            raise HttpError(422, f"Estado desconocido: {state}.")
         qs = qs.filter(state=state)
     count = qs.count()
     return {
@@ -139,7 +146,7 @@ def list_cases(request: HttpRequest, state: str = "", page: int = 1) -> dict:
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="Un expediente")
-def case_detail(request: HttpRequest, case_id: int) -> CaseFile:
+def case_detail(request: HttpRequest, case_id: int = _case_id()) -> CaseFile:
     return _case(request, case_id)
 
 
@@ -158,13 +165,23 @@ def employer_case(request: HttpRequest, employer_number: str) -> CaseFile:
 
 
 @router.get("/cases/{case_id}/actions", response=list[ActionOut], summary="Gestiones de un expediente")
-def case_actions(request: HttpRequest, case_id: int) -> list:
+def case_actions(request: HttpRequest, case_id: int = _case_id()) -> list:
     return list(selectors.case_actions(case=_case(request, case_id)))
 
 
-@router.post("/cases/{case_id}/actions", response={201: ActionOut}, summary="Registrar una gestión de cobro")
-def create_action(request: HttpRequest, case_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
+@router.post(
+    "/cases/{case_id}/actions",
+    response={201: ActionOut, 403: ErrorOut},
+    summary="Registrar una gestión de cobro",
+)
+def create_action(request: HttpRequest, payload: ActionIn, case_id: int = _case_id()):  # type: ignore[no-untyped-def]
     case = _case(request, case_id)
+    if not may_record_actions(request.user, case):
+        raise HttpError(
+            403,
+            "Su rol no permite registrar gestiones en este expediente (el centro de llamadas: solo "
+            "llamadas de los convenios en mora y promesas incumplidas de su lista).",
+        )
     outcome = None
     if payload.outcome:
         outcome = ActionOutcome.objects.filter(name=payload.outcome).first()
@@ -185,12 +202,12 @@ def create_action(request: HttpRequest, case_id: int, payload: ActionIn):  # typ
 
 
 @router.get("/cases/{case_id}/documents", response=list[DocumentOut], summary="Documentos de un expediente")
-def case_documents(request: HttpRequest, case_id: int) -> list:
+def case_documents(request: HttpRequest, case_id: int = _case_id()) -> list:
     return list(selectors.case_documents(case=_case(request, case_id)))
 
 
 @router.get("/documents/{document_id}/download", summary="Descargar un documento", response={200: None})
-def document_download(request: HttpRequest, document_id: int):  # type: ignore[no-untyped-def]
+def document_download(request: HttpRequest, document_id: int = id_path("Número del documento.")):  # type: ignore[no-untyped-def]
     try:
         document = selectors.visible_document(user=request.user, pk=document_id)
     except CaseDocument.DoesNotExist:

@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from cobranza.api.errors import page_query
 from cobranza.employers import selectors
 from cobranza.employers.models import Employer
 from cobranza.ledger.models import BalanceSnapshot
@@ -98,9 +99,11 @@ def get_visible_employer(request: HttpRequest, employer_number: str) -> Employer
 
 
 @router.get("/employers", response=EmployerPage, summary="Buscar patronos visibles para el usuario")
-def list_employers(request: HttpRequest, search: str = "", page: int = 1) -> dict:
-    if page < 1:
-        raise HttpError(422, "El número de página debe ser 1 o mayor.")
+def list_employers(
+    request: HttpRequest,
+    search: str = Query("", description="Número patronal, NIT o nombre (sin importar tildes ni mayúsculas)."),
+    page: int = page_query(),
+) -> dict:
     qs = selectors.employer_list(user=request.user, search=search[:100])
     count = qs.count()
     pages = max(1, -(-count // PAGE_SIZE))

@@ -1,11 +1,17 @@
-"""Statements through the API (SPEC §11): exactly the statement JSON of SPEC §5."""
+"""Statements through the API (SPEC §11): exactly the statement JSON of SPEC §5, typed.
+
+`StatementOut` describes that JSON field by field (money as strings with two decimals, dates as
+AAAA-MM-DD, `status` one of four values) so the OpenAPI document and schemathesis can check it; the
+body is still `Statement.to_json_dict()`, key for key.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from cobranza.api.employers import get_visible_employer
@@ -15,10 +21,71 @@ from cobranza.ledger.selectors import statement_for_employer
 
 router = Router(tags=["estados de cuenta"])
 
+MONEY = r"^-?\d+\.\d{2}$"
+
+
+def Money(description: str) -> Any:  # noqa: N802 - reads like a type in the schemas below
+    return Field(..., pattern=MONEY, description=description)
+
+
+class StatementPeriodOut(Schema):
+    period: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="Período AAAA-MM.")
+    due_date: date = Field(..., description="Vencimiento del período.")
+    months_late: int = Field(..., ge=0, description="Meses de atraso a la fecha del estado.")
+    status: Literal["paid", "partial", "unpaid", "not_due"] = Field(
+        ..., description="paid: pagado; partial: pago parcial; unpaid: sin pago; not_due: no vencido."
+    )
+    contribution: str = Money("Cotización.")
+    contribution_paid: str = Money("Cotización pagada.")
+    contribution_outstanding: str = Money("Cotización pendiente.")
+    surcharge: str = Money("Recargo.")
+    surcharge_paid: str = Money("Recargo pagado.")
+    surcharge_outstanding: str = Money("Recargo pendiente.")
+    fine: str = Money("Multa.")
+    fine_paid: str = Money("Multa pagada.")
+    fine_outstanding: str = Money("Multa pendiente.")
+    interest: str = Money("Interés.")
+    interest_paid: str = Money("Interés pagado.")
+    interest_outstanding: str = Money("Interés pendiente.")
+    outstanding: str = Money("Total pendiente del período.")
+    worker_share: str = Money("Cuota laboral incluida en la cotización.")
+    worker_share_outstanding: str = Money("Cuota laboral retenida y no enterada.")
+
+
+class StatementTotalsOut(Schema):
+    contribution_outstanding: str = Money("Cotización pendiente.")
+    surcharge_outstanding: str = Money("Recargo pendiente.")
+    fine_outstanding: str = Money("Multa pendiente.")
+    interest_outstanding: str = Money("Interés pendiente.")
+    outstanding: str = Money("Saldo pendiente total.")
+    credit: str = Money("Saldo a favor.")
+    worker_share_outstanding: str = Money("Cuota laboral retenida no enterada.")
+    overdue: str = Money("Saldo exigible (períodos vencidos).")
+    current: str = Money("Saldo corriente (no vencido).")
+    agreement_interest_outstanding: str = Money("Interés de convenios pendiente.")
+
+
+class StatementAgreementOut(Schema):
+    number: str = Field(..., description="Número del convenio.")
+    interest: str = Money("Interés del convenio causado a la fecha.")
+    interest_paid: str = Money("Interés del convenio pagado.")
+    interest_outstanding: str = Money("Interés del convenio pendiente.")
+
+
+class StatementOut(Schema):
+    """The statement of SPEC §5."""
+
+    employer_number: str
+    as_of: date = Field(..., description="Fecha del estado de cuenta.")
+    policy_version: str = Field(..., description="Versión de la política vigente a esa fecha.")
+    periods: list[StatementPeriodOut]
+    totals: StatementTotalsOut
+    agreements: list[StatementAgreementOut]
+
 
 @router.get(
     "/employers/{employer_number}/statement",
-    response=dict,
+    response=StatementOut,
     summary="Estado de cuenta de un patrono a una fecha",
     description=(
         "El estado de cuenta (SPEC §5) calculado con la versión de la política vigente a la fecha "

@@ -17,6 +17,19 @@ from cobranza.cases.models import (
 from cobranza.cases.services.cases import RESTRICTED_TARGETS
 from cobranza.cases.services.documents import MAX_DOCUMENT_BYTES
 from cobranza.common.forms import UserDateField
+from cobranza.employers.models import Contact
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Contact) -> str:  # type: ignore[override]
+        return obj.label
+
+
+def _case_contacts(case: CaseFile | None, *, with_email: bool = False):  # type: ignore[no-untyped-def]
+    if case is None:
+        return Contact.objects.none()
+    qs = Contact.objects.filter(employer_id=case.employer_id, active=True).order_by("-is_primary", "name")
+    return qs.exclude(email="") if with_email else qs
 
 
 class DateInput(forms.DateInput):
@@ -43,14 +56,26 @@ def _sm(widget: forms.Widget, select: bool = False) -> forms.Widget:
 
 
 class ActionForm(forms.Form):
+    """A collection action. The call center records calls only (its kinds are cut down to that)."""
+
     kind = forms.ChoiceField(
         label="Tipo de gestión",
         choices=[(k, v) for k, v in ActionKind.choices if k != ActionKind.LETTER]
         + [(ActionKind.LETTER, "Carta (entregada o enviada)")],
         widget=_sm(forms.Select(), True),
     )
+    contact = ContactChoiceField(
+        label="Contacto",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="— ninguno de la lista —",
+        widget=_sm(forms.Select(), True),
+    )
     contact_person = forms.CharField(
-        label="Persona contactada", max_length=200, required=False, widget=_sm(forms.TextInput())
+        label="Persona contactada (si no está en la lista)",
+        max_length=200,
+        required=False,
+        widget=_sm(forms.TextInput()),
     )
     outcome = forms.ModelChoiceField(
         label="Resultado",
@@ -73,6 +98,12 @@ class ActionForm(forms.Form):
     promise_date = UserDateField(
         label="Promesa de pago: fecha", subject="fecha prometida", required=False, widget=DateInput()
     )
+
+    def __init__(self, *args, case: CaseFile | None = None, calls_only: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = _case_contacts(case)  # type: ignore[attr-defined]
+        if calls_only:
+            self.fields["kind"].choices = [(ActionKind.CALL, ActionKind.CALL.label)]
 
 
 class DocumentForm(forms.Form):
@@ -101,6 +132,45 @@ class LetterForm(forms.Form):
     letter_type = forms.ChoiceField(
         label="Carta", choices=LetterType.choices, widget=_sm(forms.Select(), True)
     )
+    next_action_on = UserDateField(
+        label="Próxima gestión (opcional)",
+        subject="fecha de la próxima gestión",
+        required=False,
+        widget=DateInput(),
+        help_text="Vacía: el plazo de respuesta, sin cambiar la fecha que ya tenga el expediente.",
+    )
+
+
+class EmailLetterForm(LetterForm):
+    """The notice e-mailed (PDF attached) to a contact with an e-mail, or to an address typed. Its
+    fields carry the prefix «correo» (the page also has the letter form, with the same names)."""
+
+    prefix = "correo"
+
+    contact = ContactChoiceField(
+        label="Enviar a (contacto)",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="— otro correo —",
+        widget=_sm(forms.Select(), True),
+    )
+    email = forms.EmailField(
+        label="Otro correo",
+        required=False,
+        max_length=254,
+        widget=_sm(forms.EmailInput(attrs={"placeholder": "nombre@empresa.com.sv"})),
+        error_messages={"invalid": "Escriba un correo válido, p. ej. nombre@empresa.com.sv."},
+    )
+
+    def __init__(self, *args, case: CaseFile | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = _case_contacts(case, with_email=True)  # type: ignore[attr-defined]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not data.get("contact") and not data.get("email") and "email" not in self.errors:
+            raise forms.ValidationError("Elija un contacto con correo o escriba el correo del destinatario.")
+        return data
 
 
 class TransitionForm(forms.Form):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cobranza.cases.models import PLACEHOLDER_RE, CaseFile, LetterTemplate
+from cobranza.common.dates import date_in_words
 from cobranza.common.templatetags.cobranza import format_money, periodo
 from cobranza.engine.statement import Statement
 
@@ -33,8 +34,8 @@ def placeholder_values(
         "nit": employer.nit or "—",
         "direccion": employer.address or "—",
         "representante_legal": employer.legal_representative or "Representante legal",
-        "fecha": issued_on.strftime("%d/%m/%Y"),
-        "fecha_corte": statement.as_of.strftime("%d/%m/%Y"),
+        "fecha": date_in_words(issued_on),
+        "fecha_corte": date_in_words(statement.as_of),
         "saldo_total": format_money(statement.totals.outstanding_cents, cents=True),
         "periodos_en_mora": str(len(overdue)),
         "periodo_mas_antiguo": periodo(overdue[0].period) if overdue else "—",

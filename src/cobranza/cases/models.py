@@ -223,6 +223,11 @@ class ReviewStatus(models.TextChoices):
     RETURNED = "returned", "Devuelta al gestor"
 
 
+class DeliveryStatus(models.TextChoices):
+    SENT = "sent", "Enviado"
+    FAILED = "failed", "No enviado"
+
+
 class CollectionAction(models.Model):
     """One collection action (gestión de cobro) on a case."""
 
@@ -235,8 +240,23 @@ class CollectionAction(models.Model):
     outcome = models.ForeignKey(
         ActionOutcome, null=True, blank=True, on_delete=models.PROTECT, verbose_name="resultado"
     )
+    # The employer's contact reached (optional; `contact_person` keeps the name as typed or as it was).
+    contact = models.ForeignKey(
+        "employers.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="contacto",
+    )
     notes = models.TextField("notas", blank=True)
     next_action_on = models.DateField("próxima gestión", null=True, blank=True)
+    # E-mailed letters: where it went and what the mail server answered.
+    email_to = models.EmailField("enviado a", blank=True)
+    delivery_status = models.CharField(
+        "entrega", max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    delivery_detail = models.CharField("detalle de la entrega", max_length=500, blank=True)
     document = models.ForeignKey(
         "CaseDocument",
         null=True,
@@ -298,6 +318,12 @@ class PaymentPromise(models.Model):
     )
     paid_amount = models.DecimalField("pagado en el plazo", default=0, **MONEY)
     evaluated_on = models.DateField("evaluada al", null=True, blank=True)
+    # The periods in arrears (overdue) when the promise was made ("YYYY-MM"): only payments applied
+    # to them keep it (SPEC §7). Empty for promises made before this was recorded: their periods
+    # are taken from the statement as of the day they were made.
+    overdue_periods = models.JSONField("períodos en mora al prometer", default=list, blank=True)
+    # The payments (and the amount of each) that counted for it: one payment is not counted twice.
+    counted_payments = models.JSONField("pagos que la cumplen", default=list, blank=True)
 
     class Meta:
         verbose_name = "promesa de pago"
@@ -320,6 +346,14 @@ class LetterType(models.TextChoices):
     FINAL_NOTICE = "final_notice", "Aviso final previo a cobro judicial"
 
 
+# Spanish stems of the generated letters' file names (aviso-primero-<número patronal>-<fecha>.pdf).
+LETTER_FILE_STEMS: dict[str, str] = {
+    LetterType.FIRST_NOTICE: "aviso-primero",
+    LetterType.SECOND_NOTICE: "aviso-segundo",
+    LetterType.FINAL_NOTICE: "aviso-final",
+}
+
+
 # Placeholders a letter body may use: {name} → what it is replaced with.
 LETTER_PLACEHOLDERS: dict[str, str] = {
     "razon_social": "razón social del patrono",
@@ -328,8 +362,8 @@ LETTER_PLACEHOLDERS: dict[str, str] = {
     "nit": "NIT",
     "direccion": "dirección del patrono",
     "representante_legal": "representante legal",
-    "fecha": "fecha de emisión (dd/mm/aaaa)",
-    "fecha_corte": "fecha de corte del estado de cuenta",
+    "fecha": "fecha de emisión, en letras (29 de noviembre de 2026)",
+    "fecha_corte": "fecha de corte del estado de cuenta, en letras",
     "saldo_total": "total adeudado ($1,234.56)",
     "periodos_en_mora": "número de períodos en mora",
     "periodo_mas_antiguo": "período en mora más antiguo (mm/aaaa)",
@@ -384,6 +418,8 @@ class LetterBatch(models.Model):
     )
     created_at = models.DateTimeField("solicitado el", auto_now_add=True)
     employer_ids = models.JSONField("patronos", default=list)
+    # Left out when the batch was made: [{employer_number, reason}] (agreement in force, claim open).
+    skipped = models.JSONField("omitidos", default=list, blank=True)
     processed = models.PositiveIntegerField("procesados", default=0)
     results = models.JSONField(
         "resultados", default=list, blank=True
@@ -405,3 +441,10 @@ class LetterBatch(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.processed / self.total)
+
+    def skipped_by_reason(self) -> list[tuple[str, int]]:
+        """How many were left out for each reason, for the batch's page."""
+        counts: dict[str, int] = {}
+        for row in self.skipped or []:
+            counts[row.get("reason", "")] = counts.get(row.get("reason", ""), 0) + 1
+        return sorted(counts.items())

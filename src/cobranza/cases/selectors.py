@@ -14,13 +14,13 @@ from cobranza.cases.models import (
     CaseDocument,
     CaseFile,
     CaseState,
-    CloseReason,
     CollectionAction,
     PaymentPromise,
     PromiseStatus,
     ReviewStatus,
 )
 from cobranza.common import roles
+from cobranza.common.audit_display import describe_events
 from cobranza.common.models import AuditEvent
 from cobranza.common.templatetags.cobranza import format_money
 from cobranza.employers.models import Employer
@@ -90,39 +90,11 @@ CHRONOLOGY_EVENTS = (
     "assignment.closed",
     "agreement.restructuring_drafted",
     "agreement.restructuring_failed",
+    "hygiene.request_created",
+    "hygiene.request_resolved",
+    "hygiene.request_rejected",
 )
-EVENT_TITLES = {
-    "case.opened": "Expediente abierto",
-    "case.transition": "Cambio de estado",
-    "case.promise_evaluated": "Promesa de pago evaluada",
-    "case.action_reviewed": "Gestión revisada por la jefatura",
-    "assignment.created": "Asignación de gestor",
-    "assignment.closed": "Fin de la asignación",
-    "agreement.restructuring_drafted": "Convenio reestructurado",
-    "agreement.restructuring_failed": "Reestructuración sin firmar",
-}
-STATE_LABELS = dict(CaseState.choices)
-CLOSE_LABELS = dict(CloseReason.choices)
 PROMISE_LABELS = {"pending": "pendiente", "kept": "cumplida", "broken": "incumplida"}
-REVIEW_LABELS = dict(ReviewStatus.choices)
-
-
-def _event_detail(event: AuditEvent) -> str:
-    after = event.after or {}
-    before = event.before or {}
-    if event.action == "case.transition":
-        text = f"{STATE_LABELS.get(before.get('state'), before.get('state'))} → {STATE_LABELS.get(after.get('state'), after.get('state'))}"
-        if after.get("close_reason"):
-            text += f" ({CLOSE_LABELS.get(after['close_reason'], after['close_reason'])})"
-        return f"{text}. Motivo: {event.reason}" if event.reason else text
-    if event.action == "case.promise_evaluated":
-        return f"Promesa {PROMISE_LABELS.get(after.get('status'), after.get('status'))}. {event.reason}"
-    if event.action == "case.action_reviewed":
-        label = REVIEW_LABELS.get(after.get("review_status"), after.get("review_status"))
-        return f"{label}. {after.get('comment') or ''}".strip()
-    if event.action.startswith("assignment."):
-        return f"{before.get('collector') or 'sin gestor'} → {after.get('collector') or 'sin gestor'}. {event.reason}"
-    return event.reason
 
 
 def case_chronology(*, case: CaseFile) -> list[ChronologyItem]:
@@ -191,25 +163,25 @@ def case_chronology(*, case: CaseFile) -> list[ChronologyItem]:
         )
     events = AuditEvent.objects.filter(
         employer_number=case.employer.employer_number, action__in=CHRONOLOGY_EVENTS, at__gte=case.opened_at
-    ).select_related("actor")
-    for ev in events:
-        if (
+    )
+    own_events = [
+        ev
+        for ev in events
+        if not (
             ev.action.startswith("case.")
-            and ev.action != "case.opened"
             and ev.object_type == "cases.casefile"
             and ev.object_id != str(case.pk)
-        ):
-            continue
-        if ev.action == "case.opened" and ev.object_id != str(case.pk):
-            continue
+        )
+    ]
+    for view in describe_events(own_events):  # the one presentation layer of audit events
+        detail = "; ".join(c.text for c in view.changes)
+        if view.subject and view.event.object_type != "cases.casefile":
+            detail = f"{view.subject.capitalize()}. {detail}" if detail else view.subject.capitalize()
+        if view.reason:
+            detail = f"{detail}. Motivo: {view.reason}" if detail else view.reason
         items.append(
             ChronologyItem(
-                at=ev.at,
-                kind="event",
-                icon="bi-flag",
-                title=EVENT_TITLES.get(ev.action, ev.action),
-                detail=_event_detail(ev),
-                who=ev.actor.username if ev.actor else "sistema",
+                at=view.at, kind="event", icon="bi-flag", title=view.title, detail=detail, who=view.actor
             )
         )
     items.sort(key=lambda i: i.at, reverse=True)

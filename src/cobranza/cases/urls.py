@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/gestion/", views.action_create, name="action_create"),
     path("<int:pk>/documentos/", views.document_upload, name="document_upload"),
     path("<int:pk>/carta/", views.letter_create, name="letter_create"),
+    path("<int:pk>/carta/correo/", views.letter_send, name="letter_send"),
     path("<int:pk>/estado/", views.case_change_state, name="change_state"),
 ]

@@ -17,23 +17,58 @@ from cobranza.cases.forms import (
     ActionForm,
     AnswerForm,
     DocumentForm,
+    EmailLetterForm,
     LetterForm,
     ReviewForm,
     TransitionForm,
 )
 from cobranza.cases.models import AGREEMENT_STATES, CaseDocument, CaseFile, CollectionAction, ReviewStatus
-from cobranza.cases.services._common import CASE_WORKERS, HEADS_AND_ADMIN
+from cobranza.cases.services._common import (
+    CASE_OPENERS,
+    CASE_WORKERS,
+    DOCUMENT_WRITERS,
+    HEADS_AND_ADMIN,
+    LETTER_WRITERS,
+    is_call_center_only,
+    may_record_actions,
+)
 from cobranza.cases.services.cases import agreement_state_refusal, can_change_state
 from cobranza.cases.services.documents import download_name
 from cobranza.common import roles
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
-from cobranza.employers.models import Employer
+from cobranza.employers.models import Contact, Employer
+from cobranza.employers.services import can_edit_contacts
+from cobranza.employers.submissions import once_per_submission
 
 
 def can_work_cases(user) -> bool:  # type: ignore[no-untyped-def]
     return roles.has_role(user, *CASE_WORKERS)
+
+
+def can_write_letters(user) -> bool:  # type: ignore[no-untyped-def]
+    """Notices (single, e-mailed or in batches): the collector and the heads, not the call center."""
+    return roles.has_role(user, *LETTER_WRITERS)
+
+
+def can_upload_documents(user) -> bool:  # type: ignore[no-untyped-def]
+    return roles.has_role(user, *DOCUMENT_WRITERS)
+
+
+def can_open_cases(user) -> bool:  # type: ignore[no-untyped-def]
+    return roles.has_role(user, *CASE_OPENERS)
+
+
+def can_record_actions(user, case: CaseFile) -> bool:  # type: ignore[no-untyped-def]
+    """Collectors and heads record actions on the cases they see; the call center only on the cases
+    of its list (defaulted agreements, broken promises): it reads the rest."""
+    return may_record_actions(user, case)
+
+
+def _forbid_unless(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def is_head(user) -> bool:  # type: ignore[no-untyped-def]
@@ -51,6 +86,7 @@ def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **for
     from cobranza.ledger.selectors import statement_for_employer
 
     head = is_head(request.user)
+    calls_only = is_call_center_only(request.user)
     try:
         statement = statement_for_employer(case.employer, business_date())
     except ApplicationError:
@@ -72,12 +108,18 @@ def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **for
             for c in selectors.cases_of_employer(user=request.user, employer=case.employer)
             if c.pk != case.pk
         ],
-        "can_work": can_work_cases(request.user) and case.is_active,
+        "can_work": can_record_actions(request.user, case) and case.is_active,
+        "calls_only": calls_only,
+        "can_write_letters": can_write_letters(request.user) and case.is_active,
+        "can_upload": can_upload_documents(request.user) and case.is_active,
         "can_change_state": can_change_state(request.user) and case.is_active,
+        "can_edit_contacts": can_edit_contacts(request.user),
+        "contacts": list(Contact.objects.filter(employer_id=case.employer_id, active=True)),
         "is_head": head,
-        "action_form": forms.get("action_form") or ActionForm(),
+        "action_form": forms.get("action_form") or ActionForm(case=case, calls_only=calls_only),
         "document_form": forms.get("document_form") or DocumentForm(),
         "letter_form": forms.get("letter_form") or LetterForm(),
+        "email_form": forms.get("email_form") or EmailLetterForm(case=case),
         "transition_form": forms.get("transition_form") or TransitionForm(case=case, is_head=head),
         "answer_form": AnswerForm(),
     }
@@ -102,19 +144,21 @@ def employer_case(request: HttpRequest, employer_number: str) -> HttpResponse:
     return render(
         request,
         "cases/no_case.html",
-        {"employer": employer, "cases": cases, "can_open": can_work_cases(request.user)},
+        {"employer": employer, "cases": cases, "can_open": can_open_cases(request.user)},
     )
 
 
 @login_required
 @require_POST
+@once_per_submission
 def case_open(request: HttpRequest, employer_number: str) -> HttpResponse:
     try:
         employer = employer_selectors.employer_detail(user=request.user, employer_number=employer_number)
     except Employer.DoesNotExist:
         raise Http404("Patrono no encontrado") from None
+    _forbid_unless(can_open_cases(request.user), "Su rol no permite abrir expedientes.")
     try:
-        case = services.case_for_employer(employer=employer, actor=request.user, create=True)
+        case = services.case_open(employer=employer, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("cases:employer", employer_number=employer_number)
@@ -124,9 +168,14 @@ def case_open(request: HttpRequest, employer_number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
-    form = ActionForm(request.POST)
+    _forbid_unless(
+        can_record_actions(request.user, case),
+        "Su rol no permite registrar gestiones en este expediente.",
+    )
+    form = ActionForm(request.POST, case=case, calls_only=is_call_center_only(request.user))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -135,6 +184,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 case=case,
                 kind=data["kind"],
                 outcome=data["outcome"],
+                contact=data["contact"],
                 contact_person=data["contact_person"],
                 notes=data["notes"],
                 next_action_on=data["next_action_on"],
@@ -151,8 +201,10 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
+    _forbid_unless(can_upload_documents(request.user), "Su rol no permite agregar documentos a expedientes.")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -177,13 +229,18 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
+    _forbid_unless(can_write_letters(request.user), "Su rol no permite generar cartas de cobro.")
     form = LetterForm(request.POST)
     if form.is_valid():
         try:
             action = services.letter_generate(
-                actor=request.user, case=case, letter_type=form.cleaned_data["letter_type"]
+                actor=request.user,
+                case=case,
+                letter_type=form.cleaned_data["letter_type"],
+                next_action_on=form.cleaned_data["next_action_on"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -191,6 +248,40 @@ def letter_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{action.document.title} generado y guardado en el expediente.")
             return redirect("cases:detail", pk=case.pk)
     return _case_page(request, case, status=400, letter_form=form)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the notice (PDF attached) to a contact; the action records the delivery outcome."""
+    case = _visible_case(request, pk)
+    _forbid_unless(can_write_letters(request.user), "Su rol no permite enviar cartas de cobro.")
+    form = EmailLetterForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.letter_email(
+                actor=request.user,
+                case=case,
+                letter_type=data["letter_type"],
+                contact=data["contact"],
+                email=data["email"],
+                next_action_on=data["next_action_on"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if action.delivery_status == "sent":
+                messages.success(request, f"{action.document.title} enviado por correo a {action.email_to}.")
+            else:
+                messages.error(
+                    request,
+                    f"No se pudo enviar el correo a {action.email_to}: {action.delivery_detail} "
+                    "Quedó registrado en las gestiones; la carta está en los documentos.",
+                )
+            return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, status=400, email_form=form)
 
 
 @login_required

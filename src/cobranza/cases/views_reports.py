@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +11,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cobranza.cases.reports import ResultsReport, results_report
+from cobranza.cases.reports import ResultsReport, check_report_range, results_report
 from cobranza.cases.views import is_head
 from cobranza.common import roles
 from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
+from cobranza.common.spreadsheets import workbook_bytes
 from cobranza.employers.models import Branch
 from cobranza.portfolio.selectors import branch_of
 
@@ -35,8 +35,7 @@ def _report(request: HttpRequest) -> tuple[ResultsReport, dict]:
         date_to = (
             parse_user_date(request.GET["hasta"], field="fecha final") if request.GET.get("hasta") else today
         )
-        if date_to < date_from:
-            raise ApplicationError("La fecha final no puede ser anterior a la inicial.")
+        check_report_range(date_from, date_to)
     except ApplicationError as exc:
         error = exc.message
         date_from, date_to = date(today.year, 1, 1), today
@@ -135,10 +134,8 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
             cell.number_format = money
     if report.balances_as_of:
         ws.append([f"Saldos calculados al {report.balances_as_of:%d/%m/%Y}"])
-    out = BytesIO()
-    wb.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="informe-resultados-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.xlsx"'

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,11 +12,14 @@ from django.views.decorators.http import require_POST
 from cobranza.cases import selectors, services
 from cobranza.cases.forms import AnswerForm
 from cobranza.cases.models import LetterBatch, LetterType
-from cobranza.cases.views import can_work_cases
+from cobranza.cases.views import can_write_letters
 from cobranza.cases.worklist import FILTERS, SCORE_RULES, worklist
 from cobranza.common import roles
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
+from cobranza.common.sanitize import paginate
 from cobranza.employers.selectors import visible_employers
+from cobranza.employers.submissions import once_per_submission
 
 PAGE_SIZE = 25
 
@@ -31,7 +33,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     if reason not in FILTERS:
         reason = "pendientes"
     items = worklist(user=request.user, search=search, reason=reason)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = paginate(request, items, PAGE_SIZE)
     return render(
         request,
         "cases/worklist.html",
@@ -51,11 +53,15 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_submission
 def letter_batch_new(request: HttpRequest) -> HttpResponse:
-    """Choose employers (those in arrears the user sees, largest overdue debt first) and the letter."""
+    """Choose employers (those in arrears the user sees, largest overdue debt first) and the letter.
+    Employers with an agreement in force or a claim open are not offered (the page says how many
+    and why); the service leaves them out again if they are posted anyway."""
+    from cobranza.cases.services.letters import letter_batch_exclusions
     from cobranza.ledger.selectors import visible_balances
 
-    if not can_work_cases(request.user):
+    if not can_write_letters(request.user):
         raise PermissionDenied
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("employer") if x.isdigit()]
@@ -76,10 +82,20 @@ def letter_batch_new(request: HttpRequest) -> HttpResponse:
         balances = balances.filter(employer__employer_number__startswith=search) | balances.filter(
             employer__legal_name__icontains=search
         )
+    rows = list(balances[:200])
+    excluded = letter_batch_exclusions([b.employer_id for b in rows], business_date())
+    left_out: dict[str, int] = {}
+    for why in excluded.values():
+        left_out[why] = left_out.get(why, 0) + 1
     return render(
         request,
         "cases/letter_batch_new.html",
-        {"balances": list(balances[:200]), "letter_types": LetterType.choices, "search": search},
+        {
+            "balances": [b for b in rows if b.employer_id not in excluded],
+            "left_out": sorted(left_out.items()),
+            "letter_types": LetterType.choices,
+            "search": search,
+        },
     )
 
 

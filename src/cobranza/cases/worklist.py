@@ -108,7 +108,8 @@ def worklist(
     *, user: User, today: date | None = None, search: str = "", reason: str = "pendientes"
 ) -> list[WorkItem]:
     """The collector's work items, highest score first (ties: employer number)."""
-    from cobranza.ledger.selectors import policy_for
+    from cobranza.engine.money import cents_to_decimal
+    from cobranza.ledger.selectors import collectible_overdue, policy_for, suspended_periods
 
     today = today or business_date()
     try:
@@ -136,6 +137,10 @@ def worklist(
             last_action_at=Max("actions__performed_at"),
         )
     }
+    # Periods in claim (SPEC §8) are not collected: they add nothing to the score, and an employer
+    # all of whose overdue debt is in claim leaves the list (one query; a live statement only for
+    # the few employers with a claim open).
+    suspended = suspended_periods(employers=[e.pk for e in employers], as_of=today)
     items = []
     for employer in employers:
         case = cases.get(employer.pk)
@@ -143,14 +148,21 @@ def worklist(
         # Before the first balance recompute, the debt in arrears computed when the case opened.
         overdue = snapshot.overdue_outstanding if snapshot else (case.opening_debt if case else None)
         current = snapshot.current_outstanding if snapshot else None
+        months = snapshot.months_in_arrears if snapshot else 0
+        oldest = snapshot.oldest_unpaid_period if snapshot else ""
+        if employer.pk in suspended:
+            collectible = collectible_overdue(
+                employer=employer, as_of=today, suspended=suspended[employer.pk]
+            )
+            if collectible.suspended_cents and not collectible.overdue_cents:
+                continue
+            overdue = cents_to_decimal(collectible.overdue_cents)
+            months, oldest = collectible.months_in_arrears, collectible.oldest_period
         if case is None and not (overdue and overdue > 0):
             continue
-        months = snapshot.months_in_arrears if snapshot else 0
         limitation_on = None
-        if snapshot and snapshot.oldest_unpaid_period and policy is not None:
-            limitation_on = add_months(
-                due_date(snapshot.oldest_unpaid_period, policy), 12 * policy.limitation_years
-            )
+        if oldest and policy is not None:
+            limitation_on = add_months(due_date(oldest, policy), 12 * policy.limitation_years)
         if case is not None and case.last_contact_at is not None:
             # max: with a business date in the past, a contact stamped in real time is "today".
             days = max(0, (today - timezone.localtime(case.last_contact_at).date()).days)

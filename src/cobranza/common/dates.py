@@ -116,3 +116,25 @@ def business_date() -> date:
 def _dmy(day: date) -> str:
     # strftime pads the year only on some platforms; the message must read the same everywhere.
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+MONTH_NAMES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
+def date_in_words(day: date) -> str:
+    """The date as a letter writes it (es-SV): ``date(2026, 11, 29)`` → ``29 de noviembre de 2026``;
+    the first of a month is written ``1 de …`` (the template filter is ``fecha_letras``)."""
+    return f"{day.day} de {MONTH_NAMES[day.month - 1]} de {day.year}"

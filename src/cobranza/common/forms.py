@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from cobranza.common.dates import check_date_range, parse_user_date
 from cobranza.common.errors import ApplicationError
@@ -48,3 +48,25 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Usuario o contraseña incorrectos. Ambos campos distinguen mayúsculas y minúsculas.",
         "inactive": "Esta cuenta está desactivada.",
     }
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form (current password, new one twice, the validators), in Spanish."""
+
+    error_messages = {
+        "password_incorrect": "La contraseña actual no es correcta.",
+        "password_mismatch": "Las dos contraseñas nuevas no coinciden.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": "Contraseña actual",
+            "new_password1": "Contraseña nueva",
+            "new_password2": "Repita la contraseña nueva",
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["old_password"].widget.attrs["autofocus"] = True

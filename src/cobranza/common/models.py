@@ -1,4 +1,13 @@
-"""Base model and the append-only audit trail."""
+"""Base model and the append-only audit trail.
+
+Append-only at three depths: the model refuses ``save()`` of an existing event and ``delete()``;
+the queryset refuses ``update()`` and ``delete()``; and the database itself refuses any ``UPDATE``
+or ``DELETE`` of a row (triggers on PostgreSQL and SQLite, see ``cobranza.common.audit_triggers``).
+
+``actor`` is PROTECTed: a user who has events cannot be deleted (deactivate it instead), so no
+event ever has its actor rewritten to NULL by a cascade (which would be an UPDATE). ``actor_name``
+is the actor's name when the event happened, so renaming a user does not rewrite history.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +21,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def actor_display_name(user: object) -> str:
+    """How an event names its actor, frozen when it is written: the full name, else the username."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    full = f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}".strip()
+    return (full or getattr(user, "username", ""))[:300]
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -34,6 +51,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    actor_name = models.CharField("nombre del usuario", max_length=300, blank=True, default="")
     action = models.CharField("acción", max_length=60)
     object_type = models.CharField("tipo de objeto", max_length=60)
     object_id = models.CharField("identificador", max_length=64)
@@ -56,6 +74,8 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise ApplicationError("Los eventos de auditoría no se pueden modificar.")
+        if self.actor_id is not None and not self.actor_name:
+            self.actor_name = actor_display_name(self.actor)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cobranza.common import views
 from cobranza.common.forms import LoginForm
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
         name="login",
     ),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contrasena/", views.password_change, name="password_change"),
 ]

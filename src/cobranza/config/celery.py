@@ -2,7 +2,9 @@
 
 Periodic work (run `cobranza`'s beat: `celery -A cobranza.config.celery beat`; see docs/operations.md):
 the nightly recompute of every employer's balance at 01:30, the agreements' follow-up (installments,
-overdue, lapse) at 05:00 and the promises to pay at 05:30, America/El_Salvador (CELERY_TIMEZONE).
+overdue, lapse) at 05:00 and the promises to pay at 05:30, America/El_Salvador (CELERY_TIMEZONE);
+and every minute the outbox's drain, which sends again the tasks a broker outage kept from being sent
+(cobranza.outbox). The broker timeouts (about a second, no publish retry) are in config/settings.py.
 """
 
 import os
@@ -28,9 +30,21 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=5, minute=0),
         "options": {"expires": 6 * 3600},
     },
+    "reenviar-tareas-pendientes": {
+        "task": "outbox.drain",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "revisar-promesas-cada-dia": {
         "task": "cases.promises_check",
         "schedule": crontab(hour=5, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    # Account hygiene after the recompute (credit balances and closed employers' debt come from the
+    # snapshots): findings upserted by key, automatic clean-up requests to the areas.
+    "depurar-cuentas-cada-noche": {
+        "task": "hygiene.scan",
+        "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
 }

@@ -18,6 +18,11 @@ urlpatterns = [
     path("expedientes/", include("cobranza.cases.urls")),
     path("cartera/", include("cobranza.portfolio.urls")),
     path("convenios/", include("cobranza.agreements.urls")),
+    path("depuracion/", include("cobranza.hygiene.urls")),
+    path("auditoria/", include("cobranza.common.audit_urls")),
+    path("informes/", include("cobranza.reports.urls")),
+    path("atencion/", include("cobranza.desk.urls")),
+    path("", include("cobranza.documents.urls")),  # public /verificar/ and /documentos/<n>/archivo
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -97,20 +97,54 @@ class Employer(TimeStampedModel):
 
 
 class Contact(TimeStampedModel):
+    """A person (or line) of the employer the collectors reach: added, corrected and retired by
+    collectors and heads through `cobranza.employers.contacts` (audited); never deleted, so the
+    actions that name it keep their history."""
+
     employer = models.ForeignKey(Employer, related_name="contacts", on_delete=models.CASCADE)
     name = models.CharField("nombre", max_length=200)
     position = models.CharField("cargo", max_length=120, blank=True)
     phone = models.CharField("teléfono", max_length=40, blank=True)
     email = models.EmailField("correo", blank=True)
     is_primary = models.BooleanField("principal", default=False)
+    active = models.BooleanField("vigente", default=True)
+    retired_at = models.DateTimeField("retirado el", null=True, blank=True)
+    retired_reason = models.CharField("motivo del retiro", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "contacto"
         verbose_name_plural = "contactos"
-        ordering = ["-is_primary", "name"]
+        ordering = ["-active", "-is_primary", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.position})" if self.position else self.name
+
+    @property
+    def label(self) -> str:
+        """How a form lists it: name, position and the ways to reach it."""
+        ways = " · ".join(x for x in (self.phone, self.email) if x)
+        return f"{self}{' — ' + ways if ways else ''}"
+
+
+class FormSubmission(models.Model):
+    """One submitted create form (its hidden token): a second submit of the same form (double click,
+    reload, back-and-resend) finds the token and creates nothing (`cobranza.employers.submissions`)."""
+
+    token = models.CharField("token", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE, verbose_name="usuario"
+    )
+    path = models.CharField("dirección", max_length=300)
+    redirect_to = models.CharField("resultado", max_length=500, blank=True)
+    created_at = models.DateTimeField("enviado el", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "envío de formulario"
+        verbose_name_plural = "envíos de formularios"
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class ImportKind(models.TextChoices):

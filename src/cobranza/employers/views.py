@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cobranza.common import roles
+from cobranza.common.audit_display import describe_events
+from cobranza.common.sanitize import paginate
 from cobranza.employers import selectors
 from cobranza.employers.models import Branch, Employer
+from cobranza.employers.services import can_edit_contacts
 from cobranza.ledger.views import statement_page_context
 
 PAGE_SIZE = 25
@@ -22,7 +25,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.employer_list(
         user=request.user, search=search, branch_id=branch_id, in_arrears=in_arrears, order=order
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = paginate(request, qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {
@@ -49,6 +52,8 @@ def employer_detail(request: HttpRequest, employer_number: str) -> HttpResponse:
         "employer": employer,
         "collector": selectors.current_collector(employer),
         "assignments": list(employer.assignments.all()),
-        "audit_events": selectors.employer_audit_events(user=request.user, employer=employer),
+        "audit_views": describe_events(selectors.employer_audit_events(user=request.user, employer=employer)),
+        "show_technical": roles.is_admin(request.user),
+        "can_edit_contacts": can_edit_contacts(request.user),
     }
     return render(request, "employers/detail.html", context)

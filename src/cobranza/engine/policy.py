@@ -61,6 +61,9 @@ _LABELS: dict[str, str] = {
     "referral_days": "días desde el primer aviso para remisión judicial",
     "limitation_years": "años de prescripción",
     "limitation_alert_days": "días de alerta antes de la prescripción",
+    "solvency_validity_days": "días de vigencia de la constancia de solvencia (desde el día siguiente)",
+    "inquiry_reply_business_days": "días hábiles para responder una consulta",
+    "claim_resolution_business_days": "días hábiles para resolver un reclamo",
 }
 
 
@@ -133,6 +136,10 @@ class Policy:
     # limitation (prescripción)
     limitation_years: int = 5
     limitation_alert_days: int = 180
+    # service desk (SPEC §4 solvency row, §8 service desk)
+    solvency_validity_days: int = 30
+    inquiry_reply_business_days: int = 5
+    claim_resolution_business_days: int = 15
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -243,6 +250,9 @@ _INT_FIELDS = {
     "referral_days",
     "limitation_years",
     "limitation_alert_days",
+    "solvency_validity_days",
+    "inquiry_reply_business_days",
+    "claim_resolution_business_days",
 }
 _BOOL_FIELDS = {"fine_enabled", "interest_enabled", "agreement_down_payment_worker_share"}
 _DATE_FIELDS = {"effective_from"}
@@ -455,3 +465,6 @@ def _validate(p: Policy) -> None:
     _check_int("referral_days", p.referral_days, 0, 3650)
     _check_int("limitation_years", p.limitation_years, 1, 100)
     _check_int("limitation_alert_days", p.limitation_alert_days, 0, 3650)
+    _check_int("solvency_validity_days", p.solvency_validity_days, 1, 365)
+    _check_int("inquiry_reply_business_days", p.inquiry_reply_business_days, 1, 365)
+    _check_int("claim_resolution_business_days", p.claim_resolution_business_days, 1, 365)

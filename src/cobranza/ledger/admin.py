@@ -22,7 +22,7 @@ from django.utils.html import format_html
 
 from cobranza.engine.timeline import WAIVABLE
 from cobranza.ledger import selectors, services
-from cobranza.ledger.models import Amnesty, BalanceSnapshot, PolicyVersion
+from cobranza.ledger.models import Amnesty, BalanceSnapshot, PolicyVersion, SnapshotGeneration
 from cobranza.ledger.presentation import WAIVE_LABELS, amnesty_scope_label, amnesty_waives_label
 
 
@@ -283,6 +283,25 @@ class BalanceSnapshotAdmin(admin.ModelAdmin):
     search_fields = ("employer__employer_number", "employer__legal_name")
     list_filter = ("as_of", "policy_version")
     ordering = ("-overdue_outstanding", "-outstanding")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SnapshotGeneration)
+class SnapshotGenerationAdmin(admin.ModelAdmin):
+    """Read-only: the recompute runs (generations of balance snapshots) and their state."""
+
+    list_display = ("as_of", "state", "policy_version", "employers", "chunks", "started_at", "published_at")
+    list_filter = ("state",)
+    ordering = ("-started_at", "-pk")
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

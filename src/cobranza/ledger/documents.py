@@ -5,7 +5,7 @@ Both take the engine's Statement, so every figure is the same one the screen and
 
 from datetime import datetime
 from decimal import Decimal
-from io import BytesIO
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cobranza.common.spreadsheets import workbook_bytes
 from cobranza.employers.models import Employer
 from cobranza.engine.money import cents_to_decimal
 from cobranza.engine.statement import Statement
@@ -28,13 +29,22 @@ COMPONENT_COLUMNS = (
 WORKER_SHARE_COLUMNS = ["Cuota laboral", "Cuota laboral no enterada"]
 
 
-def statement_context(statement: Statement, employer: Employer) -> dict:
+def statement_context(
+    statement: Statement, employer: Employer, *, claims: dict[str, list[str]] | None = None
+) -> dict:
+    """`claims` (`selectors.period_claims`) marks the periods "en reclamo" (SPEC §8)."""
     explanations = statement.explanations()
+    claims = claims or {}
     return {
         "statement": statement,
         "employer": employer,
         "periods": [
-            {"line": ln, "status_label": status_label(ln.status), "explanation": explanations[ln.period]}
+            {
+                "line": ln,
+                "status_label": status_label(ln.status),
+                "explanation": explanations[ln.period],
+                "claims": claims.get(ln.period, []),
+            }
             for ln in statement.periods
         ],
         "aging": aging(statement),
@@ -44,11 +54,21 @@ def statement_context(statement: Statement, employer: Employer) -> dict:
     }
 
 
-def statement_pdf(statement: Statement, employer: Employer, *, issued_by: str = "") -> bytes:
+def statement_pdf(
+    statement: Statement,
+    employer: Employer,
+    *,
+    issued_by: str = "",
+    stamp: Any = None,
+    claims: dict[str, list[str]] | None = None,
+) -> bytes:
+    """The statement PDF; `stamp` (`documents.services.DocumentStamp`) prints the register's
+    number and verification code when the PDF is issued through the documents register."""
     from weasyprint import HTML  # imported here: loading pango costs time and only PDFs need it
 
-    context = statement_context(statement, employer)
+    context = statement_context(statement, employer, claims=claims)
     context["issued_by"] = issued_by
+    context["stamp"] = stamp
     html = render_to_string("ledger/statement_pdf.html", context)
     return HTML(string=html).write_pdf()
 
@@ -150,6 +170,4 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
     explain.column_dimensions["A"].width = 12
     explain.column_dimensions["B"].width = 140
 
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

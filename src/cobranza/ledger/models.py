@@ -412,21 +412,10 @@ class Amnesty(TimeStampedModel):
         return problems
 
 
-class BalanceSnapshot(models.Model):
-    """An employer's balance as of `as_of`, written by the recompute (`balances_recompute`).
+class BalanceFigures(models.Model):
+    """The figures of one employer's balance as of `as_of`: what a published snapshot
+    (`BalanceSnapshot`) and a run's staged row (`BalanceSnapshotDraft`) both hold."""
 
-    Derived data: one row per employer, replaced in bulk on every recompute, read by lists,
-    portfolios and reports so they need not compute statements. The statement itself is always
-    computed live.
-
-    `outstanding` = `overdue_outstanding` (exigible: periods past their due date) +
-    `current_outstanding` (not yet due). "In arrears" (en mora) means overdue only: lists, worklists,
-    workload balancing and every criterion read `overdue_outstanding` (SPEC §5 "overdue vs current").
-    """
-
-    employer = models.OneToOneField(
-        Employer, related_name="balance", on_delete=models.CASCADE, verbose_name="patrono"
-    )
     as_of = models.DateField("saldo al")
     policy_version = models.ForeignKey(
         PolicyVersion, verbose_name="versión de la política", on_delete=models.PROTECT, related_name="+"
@@ -459,6 +448,88 @@ class BalanceSnapshot(models.Model):
     computed_at = models.DateTimeField("calculado el")
 
     class Meta:
+        abstract = True
+
+
+class SnapshotGenerationState(models.TextChoices):
+    BUILDING = "building", "En cálculo"
+    CURRENT = "current", "Vigente"
+    SUPERSEDED = "superseded", "Reemplazada"
+    ABANDONED = "abandoned", "Abandonada (corrida interrumpida)"
+
+
+class SnapshotGeneration(models.Model):
+    """One full recompute run (a generation of balance snapshots).
+
+    A run writes its rows, chunk after chunk (each chunk its own transaction, so memory and lock
+    time stay bounded), into `BalanceSnapshotDraft` tagged with its generation — invisible to every
+    reader. Once every chunk is written, one transaction (`services.snapshot_generation_publish`)
+    copies them into `BalanceSnapshot`, the only table readers use, and marks the generation
+    current. So readers see the complete previous generation or the complete new one, never a
+    mix, whatever the chunking; a run killed half-way stays `building` (its staged rows invisible)
+    until the next run that completes marks it abandoned and deletes its rows.
+    """
+
+    as_of = models.DateField("saldos al")
+    policy_version = models.ForeignKey(
+        PolicyVersion, verbose_name="versión de la política", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        "estado",
+        max_length=12,
+        choices=SnapshotGenerationState.choices,
+        default=SnapshotGenerationState.BUILDING,
+    )
+    started_at = models.DateTimeField("iniciada el")
+    published_at = models.DateTimeField("publicada el", null=True, blank=True)
+    employers = models.PositiveIntegerField("patronos", default=0)
+    chunks = models.PositiveIntegerField("lotes", default=0)
+
+    class Meta:
+        verbose_name = "generación de saldos"
+        verbose_name_plural = "generaciones de saldos"
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="current"),
+                name="snapshot_generation_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Saldos al {self.as_of:%d/%m/%Y} ({self.get_state_display().lower()})"
+
+
+class BalanceSnapshot(BalanceFigures):
+    """An employer's balance as of `as_of`, written by the recompute (`balances_recompute`).
+
+    Derived data: one row per employer, read by lists, portfolios and reports so they need not
+    compute statements. The statement itself is always computed live. This table only ever holds
+    published figures: a full recompute stages its rows (`BalanceSnapshotDraft`) and publishes them
+    all in one transaction (`SnapshotGeneration`), so readers need no filter to see one complete
+    generation; a refresh of a few employers (after an import) updates their rows in place, in one
+    transaction, tagged with the current generation.
+
+    `outstanding` = `overdue_outstanding` (exigible: periods past their due date) +
+    `current_outstanding` (not yet due). "In arrears" (en mora) means overdue only: lists, worklists,
+    workload balancing and every criterion read `overdue_outstanding` (SPEC §5 "overdue vs current").
+    """
+
+    employer = models.OneToOneField(
+        Employer, related_name="balance", on_delete=models.CASCADE, verbose_name="patrono"
+    )
+    generation = models.ForeignKey(
+        SnapshotGeneration,
+        verbose_name="generación",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="La corrida completa vigente cuando se escribió o actualizó esta fila.",
+    )
+
+    class Meta:
         verbose_name = "saldo calculado"
         verbose_name_plural = "saldos calculados"
         ordering = ["-overdue_outstanding", "-outstanding"]
@@ -487,3 +558,67 @@ class BalanceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id} al {self.as_of:%d/%m/%Y}: {self.outstanding}"
+
+
+class BalanceSnapshotDraft(BalanceFigures):
+    """A row staged by a recompute run that is not published yet (see `SnapshotGeneration`).
+    Never read by screens; deleted once its generation is published or abandoned."""
+
+    generation = models.ForeignKey(
+        SnapshotGeneration, verbose_name="generación", on_delete=models.CASCADE, related_name="drafts"
+    )
+    employer = models.ForeignKey(
+        Employer, verbose_name="patrono", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = "saldo en cálculo"
+        verbose_name_plural = "saldos en cálculo"
+        constraints = [
+            models.UniqueConstraint(fields=["generation", "employer"], name="balance_draft_one_per_employer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} al {self.as_of:%d/%m/%Y} (generación {self.generation_id})"
+
+
+class SuspendedPeriod(TimeStampedModel):
+    """A period whose collection is suspended by a claim (SPEC §8 "service desk"), owned by the ledger.
+
+    The desk writes it through ``ledger.services.period_suspension_open`` when a claim names the
+    period and ``period_suspension_close`` when the claim is resolved, so the dependency runs one
+    way (desk → ledger). While open (``closed_on`` empty or after the date asked), the period is
+    "en reclamo": out of the worklist, letters, publication and referral
+    (``selectors.suspended_periods``); its surcharge still accrues and the statement shows it.
+    ``reference`` names the claim (e.g. «RC-2026-000012»). Never deleted.
+    """
+
+    employer = models.ForeignKey(
+        Employer, related_name="suspended_periods", on_delete=models.PROTECT, verbose_name="patrono"
+    )
+    period = models.CharField("período", max_length=7)
+    reference = models.CharField("reclamo", max_length=30, db_index=True)
+    reason = models.CharField("motivo", max_length=300)
+    opened_on = models.DateField("suspendido desde")
+    closed_on = models.DateField("reanudado el", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "período en reclamo"
+        verbose_name_plural = "períodos en reclamo"
+        ordering = ["employer", "period", "opened_on"]
+        indexes = [models.Index(fields=["employer", "closed_on"], name="suspended_employer_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="suspended_closed_after_opened",
+            ),
+            models.UniqueConstraint(
+                fields=["employer", "period", "reference"], name="suspended_period_once_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} en reclamo {self.reference}"
+
+    def open_on(self, day: Any) -> bool:
+        return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer
@@ -403,4 +404,81 @@ def visible_balances(*, user: User | AnonymousUser) -> QuerySet[BalanceSnapshot]
         BalanceSnapshot.objects.filter(employer__in=visible_employers(user=user))
         .select_related("employer", "employer__branch", "policy_version")
         .order_by("-overdue_outstanding", "-outstanding", "employer__employer_number")
+    )
+
+
+# ------------------------------------------------------------------------------ periods in claim
+def suspended_periods(
+    *, employers: Employer | int | Iterable[Employer | int], as_of: date
+) -> dict[int, set[str]]:
+    """`{employer_id: {period, …}}` of the periods whose collection a claim suspends at `as_of`
+    (SPEC §8: opened by then and not resumed by then). One query, whatever the number of employers.
+
+    The one place every collection list asks: the worklist (`cases.worklist`), batch letters,
+    publication candidates and judicial referral leave these periods out; the statement marks them
+    "en reclamo" (their surcharge still accrues). Employers without such periods are absent.
+    """
+    from cobranza.ledger.models import SuspendedPeriod
+
+    if isinstance(employers, Employer | int):
+        employers = [employers]
+    ids = [e if isinstance(e, int) else e.pk for e in employers]
+    out: dict[int, set[str]] = {}
+    if not ids:
+        return out
+    rows = (
+        SuspendedPeriod.objects.filter(employer_id__in=ids, opened_on__lte=as_of)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        .values_list("employer_id", "period")
+    )
+    for employer_id, period in rows:
+        out.setdefault(employer_id, set()).add(period)
+    return out
+
+
+def period_claims(*, employer: Employer, as_of: date) -> dict[str, list[str]]:
+    """`{period: [claim reference, …]}` of the employer's periods in claim at `as_of` (the
+    statement's "en reclamo" mark names the claim)."""
+    from cobranza.ledger.models import SuspendedPeriod
+
+    rows = (
+        SuspendedPeriod.objects.filter(employer=employer, opened_on__lte=as_of)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        .order_by("period", "reference")
+        .values_list("period", "reference")
+    )
+    out: dict[str, list[str]] = {}
+    for period, reference in rows:
+        out.setdefault(period, []).append(reference)
+    return out
+
+
+@dataclass(frozen=True)
+class CollectibleOverdue:
+    """An employer's overdue debt without its periods in claim: what collection may pursue."""
+
+    overdue_cents: int
+    suspended_cents: int
+    overdue_periods: int
+    months_in_arrears: int
+    oldest_period: str
+
+
+def collectible_overdue(
+    *, employer: Employer, as_of: date, suspended: set[str] | None = None
+) -> CollectibleOverdue:
+    """The overdue debt of the statement at `as_of` less the periods in claim (`suspended`, by
+    default `suspended_periods` of the employer). For the few employers with a claim open: lists
+    read the balance snapshot for everybody else."""
+    if suspended is None:
+        suspended = suspended_periods(employers=employer, as_of=as_of).get(employer.pk, set())
+    statement = statement_for_employer(employer, as_of)
+    kept = [ln for ln in statement.periods if ln.overdue and ln.period not in suspended]
+    held = [ln for ln in statement.periods if ln.overdue and ln.period in suspended]
+    return CollectibleOverdue(
+        overdue_cents=sum(ln.overdue_cents for ln in kept),
+        suspended_cents=sum(ln.overdue_cents for ln in held),
+        overdue_periods=len(kept),
+        months_in_arrears=max((ln.months_late for ln in kept), default=0),
+        oldest_period=kept[0].period if kept else "",
     )

@@ -15,9 +15,22 @@ employer (INSERT … ON CONFLICT DO UPDATE).
 Measured (one core, PostgreSQL 15): 100,000 employers × 5 years (5.5 M declarations, 5.5 M payments)
 in 42 s — loading 36 s, computing 2.6 s, writing 3.2 s — with 660 MB peak memory.
 
-Each chunk is written in its own transaction: snapshots are derived data, every row carries its own
-`as_of` and `computed_at`, and a portfolio-wide transaction would hold SQLite's single writer lock
-(imports, case work) for the whole run. The run records one audit event at the end with its counts.
+A full run is atomic for readers, whatever the chunking. It opens a `SnapshotGeneration`; each
+chunk is written in its own transaction (a portfolio-wide transaction would hold SQLite's single
+writer lock — imports, case work — for the whole run) but into `BalanceSnapshotDraft`, tagged with
+the generation and read by nobody. When every chunk is written, one transaction
+(`balances_recompute_publish`) copies the staged rows into `BalanceSnapshot` (the only table any
+reader uses: employer lists, portfolio, worklist, reports, agreements, API), marks the generation
+current and records the run's audit event; the staged rows are deleted afterwards. A run killed
+half-way (kill -9, a worker lost) leaves the previous generation in place; the next run that
+completes marks it abandoned and deletes its staged rows. The nightly Celery chord does the same:
+chunks stage, the chord's callback publishes. Publishing 100,000 employers on PostgreSQL 15
+(measured): 4.6 s the first time, 6.9 s when every row is replaced; readers are not blocked.
+
+A refresh of a few employers (`employer_ids`: after an import) writes their published rows in
+place, in one transaction, tagged with the current generation. Whichever computation started
+last wins a row (`computed_at`): publishing a run never overwrites a refresh that began after the
+run did.
 """
 
 from __future__ import annotations
@@ -49,10 +62,14 @@ from cobranza.ledger.models import (
     AgreementTerms,
     Amnesty,
     BalanceSnapshot,
+    BalanceSnapshotDraft,
     Declaration,
     DeclarationVersion,
     Payment,
     PolicyVersion,
+    SnapshotGeneration,
+    SnapshotGenerationState,
+    SuspendedPeriod,
 )
 from cobranza.ledger.policy_checks import amnesty_problems, as_date, policy_parameter_problems
 from cobranza.ledger.selectors import (
@@ -582,69 +599,180 @@ def balances_recompute(
     employer_ids: Sequence[int] | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    pause: float = 0.0,
 ) -> RecomputeResult:
     """Recompute the balance snapshot of every employer (or of `employer_ids`) as of `as_of`, under
     the policy timeline (every version and amnesty: each figure with the version in force when it
     arises, SPEC §4), read once for the whole run; each snapshot names the version in force at
     `as_of`. Idempotent: running it twice gives the same rows.
 
-    `progress(done_employers, total_employers)` is called after each chunk (and once at the start).
-    One audit event `balances.recomputed` records the counts.
+    Every employer: a new generation, staged chunk by chunk and published in one transaction (see
+    the module docstring). `employer_ids`: those rows updated in place, in one transaction.
+    `progress(done_employers, total_employers)` is called after each chunk (and once at the start);
+    `pause` seconds are slept between chunks (to spare a busy database). One audit event
+    `balances.recomputed` records the counts, in the publishing transaction.
     """
     started = time.perf_counter()
     version = policy_version_for(as_of)
     timeline = policy_timeline()
-    if employer_ids is None:
-        total = Employer.objects.count()
-        chunks: Iterator[list[int]] = employer_id_chunks(chunk_size)
-        contiguous = True
-    else:
-        ids = sorted(set(int(i) for i in employer_ids))
-        total = len(ids)
-        step = min(chunk_size, ID_LIST_CHUNK)
-        chunks = iter([ids[i : i + step] for i in range(0, len(ids), step)])
-        contiguous = False
-    if progress is not None:
-        progress(0, total)
     computed_at = timezone.now()
     results: list[ChunkResult] = []
     done = 0
-    for ids_chunk in chunks:
-        if contiguous:
-            result = balances_recompute_chunk(
+    if employer_ids is not None:
+        ids = sorted(set(int(i) for i in employer_ids))
+        step = min(chunk_size, ID_LIST_CHUNK)
+        if progress is not None:
+            progress(0, len(ids))
+        with transaction.atomic():  # a refresh is seen whole or not at all
+            for i in range(0, len(ids), step):
+                ids_chunk = ids[i : i + step]
+                results.append(
+                    balances_recompute_chunk(
+                        as_of=as_of,
+                        version=version,
+                        employer_ids=ids_chunk,
+                        computed_at=computed_at,
+                        timeline=timeline,
+                    )
+                )
+                done += len(ids_chunk)
+                if progress is not None:
+                    progress(done, len(ids))
+            outcome = RecomputeResult.combine(
+                as_of=as_of,
+                policy_version=version.version,
+                chunks=results,
+                seconds=time.perf_counter() - started,
+            )
+            balances_recompute_record(actor=actor, result=outcome, employer_ids=employer_ids)
+        return outcome
+
+    total = Employer.objects.count()
+    chunks = employer_id_chunks(chunk_size)  # validates chunk_size before anything is written
+    if progress is not None:
+        progress(0, total)
+    generation = snapshot_generation_start(as_of=as_of, version=version, started_at=computed_at)
+    for n, ids_chunk in enumerate(chunks):
+        if pause > 0 and n > 0:
+            time.sleep(pause)
+        results.append(
+            balances_recompute_chunk(
                 as_of=as_of,
                 version=version,
                 id_range=(ids_chunk[0], ids_chunk[-1]),
                 computed_at=computed_at,
                 timeline=timeline,
+                generation_id=generation.pk,
             )
-        else:
-            result = balances_recompute_chunk(
-                as_of=as_of,
-                version=version,
-                employer_ids=ids_chunk,
-                computed_at=computed_at,
-                timeline=timeline,
-            )
-        results.append(result)
+        )
         done += len(ids_chunk)
         if progress is not None:
             progress(done, max(total, done))
     outcome = RecomputeResult.combine(
         as_of=as_of, policy_version=version.version, chunks=results, seconds=time.perf_counter() - started
     )
-    balances_recompute_record(actor=actor, result=outcome, employer_ids=employer_ids)
+    balances_recompute_publish(actor=actor, generation_id=generation.pk, result=outcome)
+    snapshot_generations_prune()
     return outcome
+
+
+# ------------------------------------------------------------------------------ generations
+def snapshot_generation_start(
+    *, as_of: date, version: PolicyVersion, started_at: datetime
+) -> SnapshotGeneration:
+    """Open a generation for a full run (committed at once: its chunks run in other transactions,
+    possibly on other workers). Its staged rows stay invisible until it is published."""
+    with transaction.atomic():
+        generation = SnapshotGeneration(as_of=as_of, policy_version=version, started_at=started_at)
+        generation.full_clean()
+        generation.save()
+    return generation
+
+
+def current_generation_id() -> int | None:
+    """The id of the generation whose rows readers see (None before the first full run)."""
+    return (
+        SnapshotGeneration.objects.filter(state=SnapshotGenerationState.CURRENT)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def balances_recompute_publish(
+    *, actor: Any, generation_id: int, result: RecomputeResult
+) -> SnapshotGeneration:
+    """Publish a full run in one transaction: its staged rows replace the published snapshots, the
+    generation becomes current (the previous one superseded, older unfinished runs abandoned) and
+    the run's audit event is recorded. Refused, with nothing changed, when the generation is no
+    longer being built (a later run already published) or when a chunk's rows are missing. The
+    staged rows are deleted afterwards, in a transaction of their own (`snapshot_generations_prune`,
+    which the callers run next)."""
+    generation = SnapshotGeneration.objects.select_for_update().get(pk=generation_id)
+    when = f"{generation.as_of:%d/%m/%Y}"
+    if generation.state != SnapshotGenerationState.BUILDING:
+        raise ApplicationError(
+            f"La corrida de saldos al {when} ya no está en cálculo ({generation.get_state_display().lower()}): "
+            "otra corrida posterior se publicó antes; sus resultados no se publican."
+        )
+    staged = BalanceSnapshotDraft.objects.filter(generation=generation).count()
+    if staged != result.employers:
+        raise ApplicationError(
+            f"La corrida de saldos al {when} está incompleta: se calcularon {result.employers:,} patronos "
+            f"pero hay {staged:,} saldos preparados; no se publica y siguen vigentes los saldos anteriores."
+        )
+    _publish_drafts(generation.pk)
+    SnapshotGeneration.objects.filter(state=SnapshotGenerationState.CURRENT).update(
+        state=SnapshotGenerationState.SUPERSEDED
+    )
+    SnapshotGeneration.objects.filter(
+        state=SnapshotGenerationState.BUILDING, started_at__lte=generation.started_at
+    ).exclude(pk=generation.pk).update(state=SnapshotGenerationState.ABANDONED)
+    generation.state = SnapshotGenerationState.CURRENT
+    generation.published_at = timezone.now()
+    generation.employers = result.employers
+    generation.chunks = result.chunks
+    generation.full_clean()
+    generation.save()
+    balances_recompute_record(actor=actor, result=result, generation=generation)
+    return generation
+
+
+#: Finished generations kept as a record (their staged rows are always deleted).
+GENERATIONS_KEPT = 60
+
+
+def snapshot_generations_prune() -> int:
+    """Delete the staged rows of every generation that is no longer being built (published, or
+    abandoned by a killed run), and all but the latest `GENERATIONS_KEPT` finished records.
+    Returns the staged rows deleted. Safe at any time: a run still building keeps its rows."""
+    finished = SnapshotGeneration.objects.exclude(state=SnapshotGenerationState.BUILDING)
+    with transaction.atomic():
+        deleted, _ = BalanceSnapshotDraft.objects.filter(generation__in=finished.values("pk")).delete()
+        old = list(
+            finished.exclude(state=SnapshotGenerationState.CURRENT)
+            .order_by("-started_at", "-pk")
+            .values_list("pk", flat=True)[GENERATIONS_KEPT:]
+        )
+        if old:
+            SnapshotGeneration.objects.filter(pk__in=old).delete()
+    return deleted
 
 
 @transaction.atomic
 def balances_recompute_record(
-    *, actor: Any, result: RecomputeResult, employer_ids: Sequence[int] | None = None
+    *,
+    actor: Any,
+    result: RecomputeResult,
+    employer_ids: Sequence[int] | None = None,
+    generation: SnapshotGeneration | None = None,
 ) -> None:
-    """The run's audit event (also called by the Celery chord once every chunk is written)."""
+    """The run's audit event (a full run's is recorded by `balances_recompute_publish`)."""
     after = result.audit_data()
     if employer_ids is not None:
         after["scope"] = "employer_ids"
+    if generation is not None:
+        after["generation"] = generation.pk
     audit.record(
         actor=actor,
         action="balances.recomputed",
@@ -679,11 +807,13 @@ def balances_recompute_chunk(
     employer_ids: Sequence[int] | None = None,
     computed_at: datetime | None = None,
     timeline: PolicyTimeline | None = None,
+    generation_id: int | None = None,
 ) -> ChunkResult:
-    """Recompute and upsert the snapshots of one chunk: the employers with ids in `id_range`
-    (inclusive) or in `employer_ids`, under `timeline` (default: `policy_timeline()`); `version`
-    (in force at `as_of`) is what the snapshots name. One transaction; no audit event (the run
-    records one)."""
+    """Recompute the snapshots of one chunk: the employers with ids in `id_range` (inclusive) or in
+    `employer_ids`, under `timeline` (default: `policy_timeline()`); `version` (in force at
+    `as_of`) is what the snapshots name. With `generation_id` the rows are staged for that run
+    (published later, all at once); without, the published rows are updated in place. One
+    transaction; no audit event (the run records one)."""
     from cobranza.engine.batch import compute_batch  # loads numba: only the recompute needs it
 
     if (id_range is None) == (employer_ids is None):
@@ -744,7 +874,9 @@ def balances_recompute_chunk(
             frozen = frozen.cast({c: summary.schema[c] for c in frozen.columns})
             summary = summary.update(frozen, on="employer_id", include_nulls=True)
         stamp = computed_at or timezone.now()
-        _write_snapshots(summary, as_of=as_of, version=version, computed_at=stamp)
+        _write_snapshots(
+            summary, as_of=as_of, version=version, computed_at=stamp, generation_id=generation_id
+        )
         timings["write"] = time.perf_counter() - t2
     return ChunkResult(
         employers=len(ids),
@@ -844,28 +976,56 @@ def _money_text(column: str) -> pl.Expr:
     return (sign + whole + pl.lit(".") + part).alias(column)
 
 
-def _snapshot_columns() -> list[str]:
+def _figure_columns() -> list[str]:
     meta = BalanceSnapshot._meta
-    return [meta.get_field(name).column for name in ("employer", *SNAPSHOT_UPDATE_FIELDS)]
+    return [meta.get_field(name).column for name in SNAPSHOT_UPDATE_FIELDS]
 
 
-def _upsert_sql(source: str) -> str:
-    """INSERT … ON CONFLICT (employer) DO UPDATE of every snapshot column, from the model's
-    metadata: the statement bulk_create(update_conflicts=True) generates (PostgreSQL, SQLite ≥ 3.24).
-    `source` is `VALUES (%s, …)` or a `SELECT`."""
+def _upsert_sql(*, table: str, keys: Sequence[str], columns: Sequence[str], source: str) -> str:
+    """INSERT … ON CONFLICT (keys) DO UPDATE of every other column — only where the stored row was
+    computed no later than the new one (the computation that started last wins) — the statement
+    bulk_create(update_conflicts=True) generates (PostgreSQL, SQLite ≥ 3.24). Identifiers come from
+    the models' metadata, quoted; `source` is `VALUES (%s, …)` or a `SELECT`."""
     qn = connection.ops.quote_name
-    columns = _snapshot_columns()
-    updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in columns[1:])
+    updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in columns if c not in keys)
+    stamp = qn(BalanceSnapshot._meta.get_field("computed_at").column)
     return (
-        f"INSERT INTO {qn(BalanceSnapshot._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"{source} ON CONFLICT ({qn(columns[0])}) DO UPDATE SET {updates}"
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) {source} "
+        f"ON CONFLICT ({', '.join(qn(k) for k in keys)}) DO UPDATE SET {updates} "
+        f"WHERE {qn(table)}.{stamp} <= EXCLUDED.{stamp}"
     )
 
 
+def _publish_drafts(generation_id: int) -> None:
+    """Copy a generation's staged rows over the published ones (one statement, in employer order
+    like every snapshot writer, so concurrent writers lock rows in the same order), then tag every
+    published row with the generation (rows kept because a later refresh wrote them included)."""
+    qn = connection.ops.quote_name
+    columns = ["employer_id", *_figure_columns(), "generation_id"]
+    names = ", ".join(qn(c) for c in columns)
+    draft_table = qn(BalanceSnapshotDraft._meta.db_table)
+    select = (
+        f"SELECT {names} FROM {draft_table} WHERE {qn('generation_id')} = %s "  # noqa: S608
+        f"ORDER BY {qn('employer_id')}"
+    )
+    table = BalanceSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert_sql(table=table, keys=["employer_id"], columns=columns, source=select), [generation_id]
+        )
+    BalanceSnapshot.objects.exclude(generation_id=generation_id).update(generation_id=generation_id)
+
+
 def _write_snapshots(
-    summary: pl.DataFrame, *, as_of: date, version: PolicyVersion, computed_at: datetime
+    summary: pl.DataFrame,
+    *,
+    as_of: date,
+    version: PolicyVersion,
+    computed_at: datetime,
+    generation_id: int | None = None,
 ) -> None:
-    """Upsert one snapshot per row of `summary`.
+    """Write one snapshot per row of `summary`: staged for generation `generation_id`, or (None)
+    the published rows updated in place, tagged with the current generation.
 
     The values are built column-wise by Polars (money as exact two-decimal text, dates as ISO text:
     what Django itself sends), never as model instances. PostgreSQL: the rows are COPied as CSV into
@@ -875,7 +1035,14 @@ def _write_snapshots(
     goes to per-value preparation and, on PostgreSQL, client-side quoting of 280,000 parameters).
     """
     ops = connection.ops
-    values = summary.select(
+    if generation_id is None:
+        model: type[BalanceSnapshot] | type[BalanceSnapshotDraft] = BalanceSnapshot
+        tag = current_generation_id()
+        keys = ["employer_id"]
+    else:
+        model, tag, keys = BalanceSnapshotDraft, generation_id, ["generation_id", "employer_id"]
+    columns = ["employer_id", *_figure_columns(), "generation_id"]
+    values = summary.sort("employer_id").select(
         pl.col("employer_id"),
         pl.lit(str(ops.adapt_datefield_value(as_of)), dtype=pl.String).alias("as_of"),
         pl.lit(version.pk, dtype=pl.Int64).alias("policy_version_id"),
@@ -898,28 +1065,31 @@ def _write_snapshots(
         pl.col("oldest_unpaid_period").fill_null(""),
         pl.col("last_payment_date").dt.strftime("%Y-%m-%d"),
         pl.lit(str(ops.adapt_datetimefield_value(computed_at)), dtype=pl.String).alias("computed_at"),
+        pl.lit(tag, dtype=pl.Int64).alias("generation_id"),
     )
-    columns = _snapshot_columns()
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         raw = cursor.cursor
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             qn = ops.quote_name
             names = ", ".join(qn(c) for c in columns)
-            table = qn(BalanceSnapshot._meta.db_table)
             cursor.execute("DROP TABLE IF EXISTS pg_temp.cobranza_balance_upload")
             # Identifiers come from the model's metadata, quoted; no value is interpolated.
-            create = f"CREATE TEMPORARY TABLE cobranza_balance_upload ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608, E501
+            create = f"CREATE TEMPORARY TABLE cobranza_balance_upload ON COMMIT DROP AS SELECT {names} FROM {qn(table)} WITH NO DATA"  # noqa: S608, E501
             cursor.execute(create)
             with raw.copy(
                 f"COPY cobranza_balance_upload ({names}) FROM STDIN "
                 f"WITH (FORMAT csv, FORCE_NOT_NULL ({qn('oldest_unpaid_period')}))"
             ) as copy:
                 copy.write(values.write_csv(include_header=False))
-            cursor.execute(_upsert_sql(f"SELECT {names} FROM cobranza_balance_upload"))  # noqa: S608
+            select = f"SELECT {names} FROM cobranza_balance_upload ORDER BY {qn('employer_id')}"  # noqa: S608
+            cursor.execute(_upsert_sql(table=table, keys=keys, columns=columns, source=select))
             cursor.execute("DROP TABLE pg_temp.cobranza_balance_upload")
             return
         marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(_upsert_sql(f"VALUES ({marks})"), values.rows())
+        cursor.executemany(
+            _upsert_sql(table=table, keys=keys, columns=columns, source=f"VALUES ({marks})"), values.rows()
+        )
 
 
 # ------------------------------------------------------------------------------ loading
@@ -1126,3 +1296,91 @@ def _read(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+
+
+# ------------------------------------------------------------------------------ periods in claim
+def _check_period(period: str) -> str:
+    import re
+
+    text = (period or "").strip()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise ApplicationError(f"Período inválido: «{period}» (use AAAA-MM).")
+    return text
+
+
+@transaction.atomic
+def period_suspension_open(
+    *, actor: Any, employer: Employer, periods: Sequence[str], reference: str, reason: str, opened_on: date
+) -> list[SuspendedPeriod]:
+    """Suspend the collection of `periods` of the employer while the claim `reference` is open
+    (SPEC §8): written by the desk. The periods must be declared; a period already suspended by
+    this claim is refused."""
+    wanted = sorted({_check_period(p) for p in periods})
+    if not wanted:
+        raise ApplicationError("Indique al menos un período en reclamo.")
+    declared = set(
+        Declaration.objects.filter(employer=employer, period__in=wanted).values_list("period", flat=True)
+    )
+    missing = [p for p in wanted if p not in declared]
+    if missing:
+        raise ApplicationError(
+            f"El patrono {employer.employer_number} no tiene planilla de los períodos "
+            f"{', '.join(missing)}: no se pueden poner en reclamo."
+        )
+    if SuspendedPeriod.objects.filter(employer=employer, reference=reference, period__in=wanted).exists():
+        raise ApplicationError(f"El reclamo {reference} ya suspende esos períodos.")
+    rows = []
+    for period in wanted:
+        row = SuspendedPeriod(
+            employer=employer, period=period, reference=reference, reason=reason[:300], opened_on=opened_on
+        )
+        row.full_clean()
+        row.save()
+        rows.append(row)
+    audit.record(
+        actor=actor,
+        action="ledger.periods_suspended",
+        object_type="ledger.suspendedperiod",
+        object_id=reference,
+        employer_number=employer.employer_number,
+        after={"periods": wanted, "reference": reference, "opened_on": opened_on},
+        reason=f"Períodos {', '.join(wanted)} en reclamo {reference} desde el {opened_on:%d/%m/%Y}: {reason}"[
+            :500
+        ],
+    )
+    return rows
+
+
+@transaction.atomic
+def period_suspension_close(
+    *, actor: Any, reference: str, closed_on: date, reason: str
+) -> list[SuspendedPeriod]:
+    """Resume the collection of every period the claim `reference` suspended, from `closed_on`."""
+    rows = list(
+        SuspendedPeriod.objects.select_for_update()
+        .select_related("employer")
+        .filter(reference=reference, closed_on__isnull=True)
+        .order_by("period")
+    )
+    if not rows:
+        return []
+    for row in rows:
+        if closed_on < row.opened_on:
+            raise ApplicationError(
+                f"El reclamo {reference} no puede cerrarse el {closed_on:%d/%m/%Y}, antes de abrirse "
+                f"({row.opened_on:%d/%m/%Y})."
+            )
+        row.closed_on = closed_on
+        row.full_clean()
+        row.save(update_fields=["closed_on", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="ledger.periods_resumed",
+        object_type="ledger.suspendedperiod",
+        object_id=reference,
+        employer_number=rows[0].employer.employer_number,
+        before={"periods": [r.period for r in rows], "closed_on": None},
+        after={"closed_on": closed_on},
+        reason=f"Cobro reanudado el {closed_on:%d/%m/%Y} ({reference}): {reason}"[:500],
+    )
+    return rows

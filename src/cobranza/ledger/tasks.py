@@ -1,9 +1,12 @@
 """Celery tasks of the ledger: the balance recompute spread over workers.
 
-`recompute_all` (nightly, see config/celery.py) splits the employers into id ranges of
-`services.CHUNK_SIZE` and dispatches one `recompute_chunk` per range as a chord; when every chunk is
-written, `recompute_finished` records the run's one audit event. Messages carry ids, dates and
-counts only. Eager (in-process) in the embedded default; a worker per core in production.
+`recompute_all` (nightly, see config/celery.py) opens a snapshot generation, splits the employers
+into id ranges of `services.CHUNK_SIZE` and dispatches one `recompute_chunk` per range as a chord;
+each chunk stages its rows for the generation (invisible to readers); when every chunk is written,
+`recompute_finished` publishes the generation in one transaction with the run's one audit event.
+A lost chunk means the callback never runs: the previous generation stays in place and the next
+run abandons this one. Messages carry ids, dates and counts only. Eager (in-process) in the
+embedded default; a worker per core in production.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from typing import Any
 
 from celery import chord, shared_task
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.utils import timezone
 
 from cobranza.common.dates import business_date
 from cobranza.ledger import services
-from cobranza.ledger.models import PolicyVersion
+from cobranza.ledger.models import PolicyVersion, SnapshotGeneration
 from cobranza.ledger.selectors import policy_version_for
+from cobranza.outbox import services as outbox
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +41,10 @@ def recompute_chunk(
     first_id: int | None = None,
     last_id: int | None = None,
     employer_ids: list[int] | None = None,
+    generation_id: int | None = None,
 ) -> dict[str, Any]:
-    """Recompute the snapshots of employers `first_id`…`last_id` (inclusive) or of `employer_ids`.
+    """Recompute the snapshots of employers `first_id`…`last_id` (inclusive) or of `employer_ids`:
+    staged for the run `generation_id`, or (without it) the published rows updated in place.
 
     Idempotent (an upsert), so a chunk redelivered after a worker died is simply done again.
     Returns the chunk's counts (a `ChunkResult` as a dict).
@@ -49,12 +55,20 @@ def recompute_chunk(
         if policy_version_id is not None
         else policy_version_for(day)
     )
+    staging: dict[str, Any] = {}
+    if generation_id is not None:
+        generation = SnapshotGeneration.objects.get(pk=generation_id)
+        staging = {"generation_id": generation.pk, "computed_at": generation.started_at}
     if employer_ids is not None:
-        result = services.balances_recompute_chunk(as_of=day, version=version, employer_ids=employer_ids)
+        result = services.balances_recompute_chunk(
+            as_of=day, version=version, employer_ids=employer_ids, **staging
+        )
     else:
         if first_id is None or last_id is None:
             raise ValueError("recompute_chunk necesita first_id y last_id, o employer_ids")
-        result = services.balances_recompute_chunk(as_of=day, version=version, id_range=(first_id, last_id))
+        result = services.balances_recompute_chunk(
+            as_of=day, version=version, id_range=(first_id, last_id), **staging
+        )
     return result.to_dict()
 
 
@@ -66,14 +80,20 @@ def recompute_finished(
     policy_version: str,
     started: float,
     actor_id: int | None = None,
+    generation_id: int | None = None,
 ) -> dict[str, Any]:
-    """Chord callback: the run's audit event with the summed counts."""
+    """Chord callback: every chunk is staged; publish the generation (one transaction, with the
+    run's audit event and the summed counts)."""
     chunks = [services.ChunkResult.from_dict(c) for c in chunk_results]
     result = services.RecomputeResult.combine(
         as_of=_date(as_of), policy_version=policy_version, chunks=chunks, seconds=time.time() - started
     )
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
-    services.balances_recompute_record(actor=actor, result=result)
+    if generation_id is None:  # a chord sent before generations existed
+        services.balances_recompute_record(actor=actor, result=result)
+    else:
+        services.balances_recompute_publish(actor=actor, generation_id=generation_id, result=result)
+        services.snapshot_generations_prune()
     return {"summary": result.summary, "employers": result.employers, "period_rows": result.period_rows}
 
 
@@ -85,16 +105,26 @@ def recompute_all(as_of: str | None = None, actor_id: int | None = None) -> str 
     """
     day = _date(as_of)
     version = policy_version_for(day)
+    ranges = [(ids[0], ids[-1]) for ids in services.employer_id_chunks(services.CHUNK_SIZE)]
+    if not ranges:
+        return None
+    generation = services.snapshot_generation_start(as_of=day, version=version, started_at=timezone.now())
     signatures = [
         recompute_chunk.si(
-            as_of=day.isoformat(), policy_version_id=version.pk, first_id=ids[0], last_id=ids[-1]
+            as_of=day.isoformat(),
+            policy_version_id=version.pk,
+            first_id=first,
+            last_id=last,
+            generation_id=generation.pk,
         )
-        for ids in services.employer_id_chunks(services.CHUNK_SIZE)
+        for first, last in ranges
     ]
-    if not signatures:
-        return None
     callback = recompute_finished.s(
-        as_of=day.isoformat(), policy_version=version.version, started=time.time(), actor_id=actor_id
+        as_of=day.isoformat(),
+        policy_version=version.version,
+        started=time.time(),
+        actor_id=actor_id,
+        generation_id=generation.pk,
     )
     return chord(signatures)(callback).id
 
@@ -103,18 +133,17 @@ def schedule_balance_refresh(*, employer_ids: list[int], as_of: date | None = No
     """After the current transaction commits, recompute the snapshots of these employers (new
     payments or declarations arrived), so lists and worklists do not wait for the nightly run.
 
-    A failure here must not undo or misreport the import that triggered it (in the eager default the
-    task runs in-process): it is logged, and the nightly recompute repairs the snapshot.
+    Through the outbox: the request is stored with the import and sent after commit; if the broker
+    cannot be reached (or, eager, the refresh fails) the import is not undone nor misreported — the
+    message stays pending and the outbox's beat task sends it again.
     """
     if not employer_ids:
         return
     ids = sorted(set(employer_ids))
     day = (as_of or business_date()).isoformat()
-
-    def dispatch() -> None:
-        try:
-            recompute_chunk.delay(as_of=day, employer_ids=ids)
-        except Exception:  # noqa: BLE001 - see docstring
-            logger.exception("No se pudo actualizar el saldo de %d patronos después de importar", len(ids))
-
-    transaction.on_commit(dispatch)
+    outbox.enqueue(
+        recompute_chunk,
+        description=f"Actualizar el saldo de {len(ids):,} patronos al {date.fromisoformat(day):%d/%m/%Y}",
+        as_of=day,
+        employer_ids=ids,
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
+from cobranza.documents.services import document_content
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
 from cobranza.engine.statement import COMPONENT_ES, Statement
@@ -22,7 +23,7 @@ from cobranza.ledger import documents
 from cobranza.ledger.forms import StatementDateForm
 from cobranza.ledger.models import DeclarationVersion
 from cobranza.ledger.presentation import STATUS_BADGE, aging, agreement_rows, status_label, version_lines
-from cobranza.ledger.selectors import declaration_versions, statement_for_employer
+from cobranza.ledger.selectors import declaration_versions, period_claims, statement_for_employer
 
 
 def as_of_from(request: HttpRequest) -> tuple[date | None, str]:
@@ -55,7 +56,9 @@ def statement_page_context(request: HttpRequest, employer: Employer) -> dict:
         error = f"{error} Se muestra el estado de cuenta de hoy ({today:%d/%m/%Y})."
     return {
         **statement_section_context(
-            statement, versions=declaration_versions(employer=employer, as_of=statement.as_of)
+            statement,
+            versions=declaration_versions(employer=employer, as_of=statement.as_of),
+            claims=period_claims(employer=employer, as_of=statement.as_of),
         ),
         "as_of_error": error,
         "as_of_typed": request.GET.get("as_of", "").strip() if error else "",
@@ -63,11 +66,16 @@ def statement_page_context(request: HttpRequest, employer: Employer) -> dict:
 
 
 def statement_section_context(
-    statement: Statement, *, versions: dict[str, list[DeclarationVersion]] | None = None
+    statement: Statement,
+    *,
+    versions: dict[str, list[DeclarationVersion]] | None = None,
+    claims: dict[str, list[str]] | None = None,
 ) -> dict:
     """What the statement section shows; `versions` (`selectors.declaration_versions`) lists the
-    versions of each corrected declaration in its period's detail."""
+    versions of each corrected declaration in its period's detail; `claims`
+    (`selectors.period_claims`) marks the periods "en reclamo" (SPEC §8)."""
     versions = versions or {}
+    claims = claims or {}
     explanations = statement.explanations()
     by_period: dict[str | None, list] = {}
     for a in statement.allocations:
@@ -90,6 +98,7 @@ def statement_section_context(
                 "explanation": explanations[ln.period],
                 "allocations": by_period.get(ln.period, []),
                 "versions": version_lines(versions.get(ln.period, []), statement.as_of),
+                "claims": claims.get(ln.period, []),
             }
             for ln in reversed(statement.periods)
         ],
@@ -126,14 +135,31 @@ def statement_pdf(request: HttpRequest, employer_number: str) -> HttpResponse:
     statement, error = requested_statement(request, employer)
     if statement is None:
         return _refused_document(request, employer, error)
-    as_of = statement.as_of
-    issued_by = request.user.get_full_name() or request.user.get_username()
-    pdf = documents.statement_pdf(statement, employer, issued_by=issued_by)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.pdf"'
-    )
+    issued = statement_issue(actor=request.user, employer=employer, statement=statement)
+    response = HttpResponse(document_content(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{issued.filename}"'
     return response
+
+
+def statement_issue(*, actor, employer: Employer, statement: Statement):  # type: ignore[no-untyped-def]
+    """Issue the statement PDF through the documents register (SPEC §8): numbered, with its
+    verification code printed, the file kept as issued and a copy of its figures."""
+    from cobranza.documents.models import DocumentKind
+    from cobranza.documents.services import document_issue
+
+    issued_by = actor.get_full_name() or actor.get_username()
+    claims = period_claims(employer=employer, as_of=statement.as_of)
+    return document_issue(
+        actor=actor,
+        kind=DocumentKind.STATEMENT,
+        employer=employer,
+        title=f"Estado de cuenta al {statement.as_of:%d/%m/%Y}",
+        filename=f"estado-de-cuenta-{employer.employer_number}-{statement.as_of:%Y%m%d}.pdf",
+        figures={**statement.to_json_dict(), "en_reclamo": claims},
+        render=lambda stamp: documents.statement_pdf(
+            statement, employer, issued_by=issued_by, stamp=stamp, claims=claims
+        ),
+    )
 
 
 @login_required

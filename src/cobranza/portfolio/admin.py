@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from cobranza.common.admin import ReadOnlyAdmin
 from cobranza.portfolio.models import Assignment, Cover, StaffProfile
+from cobranza.security.admin_forms import TemporaryPasswordChangeForm, mark_new_user_password_temporary
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -19,6 +20,13 @@ class StaffProfileInline(admin.StackedInline):
 class CobranzaUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ("username", "first_name", "last_name", "is_active", "roles")
+    # A password set here for somebody else must be changed by its owner at the next login.
+    change_password_form = TemporaryPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if not change:
+            mark_new_user_password_temporary(actor=request.user, user=obj)
 
     @admin.display(description="roles")
     def roles(self, obj: User) -> str:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cobranza.common.dates import business_date
 from cobranza.employers.models import Branch, Employer
 
 
@@ -27,7 +28,11 @@ class Assignment(models.Model):
     """An employer assigned to a collector from `start` until `end` (open while `end` is empty).
 
     Never edited except to close it: reassigning closes the current row and opens a new one,
-    so the rows are the assignment history.
+    so the rows are the assignment history. `start`/`end` are the real timestamps of the change;
+    `start_on`/`end_on` are the business dates (`common.dates.business_date`) between which the
+    collector held the employer: from `start_on` inclusive to `end_on` exclusive, the history the
+    results report uses to credit a payment to the collector who held the employer on its date
+    (SPEC §9).
     """
 
     employer = models.ForeignKey(Employer, related_name="assignments", on_delete=models.PROTECT)
@@ -36,6 +41,8 @@ class Assignment(models.Model):
     )
     start = models.DateTimeField("desde", auto_now_add=True)
     end = models.DateTimeField("hasta", null=True, blank=True)
+    start_on = models.DateField("a cargo desde", default=business_date)
+    end_on = models.DateField("a cargo hasta", null=True, blank=True)
     reason = models.CharField("motivo", max_length=300)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

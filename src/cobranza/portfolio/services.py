@@ -22,11 +22,13 @@ from django.utils import timezone
 
 from cobranza.common import audit
 from cobranza.common import roles as role_checks
+from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.common.models import AuditEvent
 from cobranza.common.roles import Role
 from cobranza.employers.models import Branch, Employer
 from cobranza.portfolio.models import Assignment, Cover, StaffProfile
+from cobranza.security.services import password_change_required_mark
 
 _CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
 
@@ -92,6 +94,7 @@ def _staff_snapshot(user: User) -> dict[str, Any]:
     }
 
 
+@audit.records_user_changes_itself  # its one event below; the user_audit signals stay silent
 @transaction.atomic
 def staff_user_upsert(
     *,
@@ -156,6 +159,12 @@ def staff_user_upsert(
     missing = set(roles) - set(user.groups.values_list("name", flat=True))
     if missing:  # the groups come from a migration; a missing one is an installation problem
         raise ApplicationError(f"No existe el grupo del rol: {', '.join(sorted(missing))}.")
+    if password is not None and (actor is None or actor.pk != user.pk):
+        # A password somebody else chose is temporary: the user picks their own at the next login.
+        # (The demo users' public `demo` comes as `password_hash` and is not marked.)
+        password_change_required_mark(
+            actor=actor, user=user, reason="Contraseña asignada por un administrador"
+        )
     profile, _ = StaffProfile.objects.get_or_create(user=user)
     if profile.branch_id != (branch.pk if branch else None):
         profile.branch = branch
@@ -176,6 +185,19 @@ def staff_user_upsert(
 # -- assignments ---------------------------------------------------------------------------------
 
 
+def _assignment_day(on: date | None) -> date:
+    """The business date a change of portfolio takes effect: today by default; an earlier day only
+    to record history (the demo's initial portfolio), never a future one."""
+    today = business_date()
+    if on is None:
+        return today
+    if on > today:
+        raise ApplicationError(
+            f"La asignación no puede regir desde una fecha futura ({on:%d/%m/%Y}; hoy es {today:%d/%m/%Y})."
+        )
+    return on
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -184,8 +206,11 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def assignment_create(*, actor: User | None, employer: Employer, collector: User, reason: str) -> Assignment:
-    """Assign the employer to the collector: closes the current assignment and opens a new one."""
+def assignment_create(
+    *, actor: User | None, employer: Employer, collector: User, reason: str, on: date | None = None
+) -> Assignment:
+    """Assign the employer to the collector from business date `on` (today by default): closes the
+    current assignment on that day and opens a new one."""
     _require(
         actor,
         Role.ADMIN,
@@ -207,12 +232,20 @@ def assignment_create(*, actor: User | None, employer: Employer, collector: User
             f"El patrono {employer.employer_number} ya está asignado a {collector.username}."
         )
     now = timezone.now()
+    day = _assignment_day(on)
+    if current is not None and day < current.start_on:
+        raise ApplicationError(
+            f"El patrono {employer.employer_number} está a cargo de su gestor actual desde el "
+            f"{current.start_on:%d/%m/%Y}: la nueva asignación no puede regir antes."
+        )
     if current is not None:
         current.end = now
-        current.save(update_fields=["end"])
+        current.end_on = day
+        current.save(update_fields=["end", "end_on"])
     assignment = Assignment(
         employer=employer,
         collector=collector,
+        start_on=day,
         reason=reason,
         assigned_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -232,7 +265,7 @@ def assignment_create(*, actor: User | None, employer: Employer, collector: User
 
 @transaction.atomic
 def assignments_bulk_create(
-    *, actor: User | None, pairs: Sequence[tuple[Employer, User]], reason: str
+    *, actor: User | None, pairs: Sequence[tuple[Employer, User]], reason: str, on: date | None = None
 ) -> list[Assignment]:
     """Assign many employers at once (initial portfolios, redistributions): a fixed number of queries
     per 500 employers, one audit event per new assignment. Pairs whose employer is already assigned
@@ -246,6 +279,7 @@ def assignments_bulk_create(
         message="Solo un jefe o un administrador puede asignar carteras.",
     )
     reason = _require_reason(reason)
+    day = _assignment_day(on)
     if not pairs:
         return []
     seen: set[int] = set()
@@ -277,14 +311,17 @@ def assignments_bulk_create(
     now = timezone.now()
     to_close = [current[e.pk][0] for e, _ in changes if e.pk in current]
     for start in range(0, len(to_close), _CHUNK):
-        Assignment.objects.filter(pk__in=to_close[start : start + _CHUNK]).update(end=now)
+        Assignment.objects.filter(pk__in=to_close[start : start + _CHUNK]).update(end=now, end_on=day)
     previous_names = dict(
         User.objects.filter(pk__in={current[e.pk][1] for e, _ in changes if e.pk in current}).values_list(
             "pk", "username"
         )
     )
     assigned_by = actor if actor is not None and actor.is_authenticated else None
-    new = [Assignment(employer=e, collector=c, reason=reason, assigned_by=assigned_by) for e, c in changes]
+    new = [
+        Assignment(employer=e, collector=c, reason=reason, assigned_by=assigned_by, start_on=day)
+        for e, c in changes
+    ]
     for assignment in new:
         # Field validation only: the employer and collector exist, the open-row rule was handled above.
         _full_clean(assignment, exclude=["employer", "collector", "assigned_by"], validate_constraints=False)
@@ -321,7 +358,9 @@ def assignments_bulk_create(
 
 
 @transaction.atomic
-def assignment_close(*, actor: User | None, employer: Employer, reason: str) -> Assignment:
+def assignment_close(
+    *, actor: User | None, employer: Employer, reason: str, on: date | None = None
+) -> Assignment:
     """Take the employer out of every portfolio (paid, prescribed, sent to legal)."""
     _require(
         actor,
@@ -343,7 +382,8 @@ def assignment_close(*, actor: User | None, employer: Employer, reason: str) -> 
     if current is None:
         raise ApplicationError(f"El patrono {employer.employer_number} no está asignado a ningún gestor.")
     current.end = timezone.now()
-    current.save(update_fields=["end"])
+    current.end_on = max(_assignment_day(on), current.start_on)
+    current.save(update_fields=["end", "end_on"])
     audit.record(
         actor=actor,
         action="assignment.closed",
@@ -384,7 +424,7 @@ def balanced_distribution(
 
 @transaction.atomic
 def portfolio_distribute(
-    *, actor: User | None, debts: Sequence[tuple[Employer, int]], reason: str
+    *, actor: User | None, debts: Sequence[tuple[Employer, int]], reason: str, on: date | None = None
 ) -> dict[str, CollectorLoad]:
     """Assign employers in arrears to the collectors of their branch, balancing the debt (SPEC §7).
 
@@ -418,7 +458,7 @@ def portfolio_distribute(
             load = loads.setdefault(collector.username, [0, 0])
             load[0] += 1
             load[1] += cents_of[employer.pk]
-    assignments_bulk_create(actor=actor, pairs=pairs, reason=reason)
+    assignments_bulk_create(actor=actor, pairs=pairs, reason=reason, on=on)
     return {name: CollectorLoad(name, count, cents) for name, (count, cents) in sorted(loads.items())}
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cobranza.common import roles
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
+from cobranza.common.sanitize import paginate
 from cobranza.employers.models import Employer
 from cobranza.employers.selectors import employer_list, visible_employers
 from cobranza.portfolio import services
@@ -60,7 +60,7 @@ def _employers_page(request: HttpRequest):  # type: ignore[no-untyped-def]
         qs = qs.filter(collector_name__isnull=True)
     elif collector:
         qs = qs.filter(collector_name=collector)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = paginate(request, qs, PAGE_SIZE)
     return page, search, collector
 
 

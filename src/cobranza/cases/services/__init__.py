@@ -19,10 +19,16 @@ from cobranza.cases.services.cases import (
     case_collection_started,
     case_follow_agreement,
     case_for_employer,
+    case_open,
     case_transition,
 )
 from cobranza.cases.services.documents import MAX_DOCUMENT_BYTES, document_store, sniff_document
-from cobranza.cases.services.letters import letter_batch_create, letter_batch_step, letter_generate
+from cobranza.cases.services.letters import (
+    letter_batch_create,
+    letter_batch_step,
+    letter_email,
+    letter_generate,
+)
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -32,10 +38,12 @@ __all__ = [
     "case_collection_started",
     "case_follow_agreement",
     "case_for_employer",
+    "case_open",
     "case_transition",
     "document_store",
     "letter_batch_create",
     "letter_batch_step",
+    "letter_email",
     "letter_generate",
     "promises_evaluate",
     "sniff_document",

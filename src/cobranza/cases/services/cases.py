@@ -29,6 +29,7 @@ from cobranza.cases.models import (
     CloseReason,
 )
 from cobranza.cases.services._common import (
+    CASE_OPENERS,
     CASE_WORKERS,
     HEADS_AND_ADMIN,
     full_clean,
@@ -149,6 +150,38 @@ def case_for_employer(
         after={"state": case.state, "collector_id": case.collector_id, "opening_debt": case.opening_debt},
         reason="Apertura del expediente",
     )
+    return case
+
+
+@transaction.atomic
+def case_open(*, actor: User, employer: Employer) -> CaseFile:
+    """A person opens the employer's case by hand (the "Abrir expediente" button and the API).
+
+    Only the collector of the portfolio, the heads, the administrator and legal open cases (not the
+    call center, the service desk or other areas), and nobody opens one for an employer that owes
+    nothing overdue (saldo exigible $0.00). An employer with an active case gets that case."""
+    from cobranza.engine.money import fmt_usd
+
+    require_visible(actor, employer)
+    require_role(actor, *CASE_OPENERS, message="Su rol no permite abrir expedientes.")
+    existing = _active_case(employer)
+    if existing is not None:
+        return existing
+    from cobranza.ledger.selectors import statement_for_employer
+
+    try:  # the live statement, not the last snapshot: a payment since then may have settled it
+        debt: Decimal | None = (
+            Decimal(statement_for_employer(employer, business_date()).totals.overdue_cents) / 100
+        )
+    except ApplicationError:
+        debt = None
+    if debt is None or debt <= 0:
+        raise ApplicationError(
+            f"El patrono {employer.employer_number} no tiene deuda vencida "
+            f"({fmt_usd(0)} exigibles al {_d(business_date())}): no se abre un expediente de cobro."
+        )
+    case = case_for_employer(employer=employer, actor=actor, create=True, opening_debt=debt)
+    assert case is not None
     return case
 
 

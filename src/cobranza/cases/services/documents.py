@@ -15,13 +15,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from cobranza.cases.models import CaseDocument, CaseFile, DocumentType
-from cobranza.cases.services._common import CASE_WORKERS, full_clean, require_role, require_visible
+from cobranza.cases.services._common import DOCUMENT_WRITERS, full_clean, require_role, require_visible
 from cobranza.common import audit
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
-from cobranza.common.roles import Role
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+OLD_LETTER_STEMS = {
+    "first-notice": "aviso-primero",
+    "second-notice": "aviso-segundo",
+    "final-notice": "aviso-final",
+}
 ACCEPTED = "PDF, JPG, PNG, DOCX o XLSX"
 
 
@@ -64,6 +68,9 @@ def sniff_document(content: bytes) -> SniffedType | None:
 def download_name(document: CaseDocument) -> str:
     """The name the user uploaded, with the extension of what the file really is."""
     stem = PurePath(document.original_name).stem or "documento"
+    for english, spanish in OLD_LETTER_STEMS.items():  # notices stored before issue 14
+        if stem.startswith(english):
+            stem = spanish + stem[len(english) :]
     ext = PurePath(document.file.name).suffix
     return f"{stem}{ext}"
 
@@ -86,9 +93,7 @@ def document_store(
     """
     case = CaseFile.objects.select_related("employer").get(pk=case.pk)
     require_visible(actor, case.employer)
-    require_role(
-        actor, *CASE_WORKERS, Role.LEGAL, message="Su rol no permite agregar documentos a expedientes."
-    )
+    require_role(actor, *DOCUMENT_WRITERS, message="Su rol no permite agregar documentos a expedientes.")
     if not case.is_active:
         raise ApplicationError(f"El expediente {case.code} está cerrado: no se le pueden agregar documentos.")
     if doc_type not in DocumentType.values:

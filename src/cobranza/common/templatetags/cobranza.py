@@ -43,6 +43,18 @@ def fecha(value: date | datetime | None) -> str:
 
 
 @register.filter
+def fecha_letras(value: date | datetime | None) -> str:
+    """A date in words, as letters write it: `29 de noviembre de 2026` (common.dates.date_in_words)."""
+    from cobranza.common.dates import date_in_words
+
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return date_in_words(value)
+
+
+@register.filter
 def periodo(value: str | None) -> str:
     """`2024-03` → `03/2024`."""
     if not value or len(value) != 7:

@@ -162,3 +162,9 @@ def _refresh_balances_after_commit(*, kind: str, batch: ImportBatch) -> None:
         model.objects.filter(import_batch=batch).values_list("employer_id", flat=True).distinct()
     )
     schedule_balance_refresh(employer_ids=employer_ids)
+    if kind == "payments" and employer_ids:
+        from cobranza.employers.signals import payments_imported
+
+        transaction.on_commit(
+            lambda: payments_imported.send(sender=ImportBatch, employer_ids=employer_ids, batch_id=batch.pk)
+        )

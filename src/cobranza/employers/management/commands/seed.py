@@ -14,6 +14,7 @@ declarations and payments by their natural keys, and employers that already have
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
@@ -36,9 +38,26 @@ from cobranza.employers.synthetic import BRANCHES, SyntheticSummary, generate_po
 from cobranza.engine.money import fmt_usd
 from cobranza.portfolio.services import CollectorLoad, portfolio_distribute, staff_user_upsert
 
+#: What the demo adds after the portfolio is assigned, in order: dotted paths of callables
+#: `hook(*, today: date, users: dict[str, User]) -> summary` (a summary with `.lines()` is printed).
+#: Each app with demo data adds ONE line here; hooks go through the services, deterministically.
+DEMO_HOOKS: tuple[str, ...] = (
+    "cobranza.reports.demo_life.seed_life",  # agreements, promises, actions, recoveries, goals
+    "cobranza.desk.demo.seed_demo",  # inquiries, claims (open, accepted, rejected), solvency certificates
+    "cobranza.hygiene.demo.seed_demo",  # area users, discrepancies, scans, clean-up requests in every state
+)
+
 DEMO_PASSWORD = "demo"
 HEAD_BRANCH = "San Salvador"
 ASSIGNMENT_REASON = "Cartera inicial de demostración: mora por sucursal, balanceada por saldo"
+#: The demo's initial portfolio is dated this many months back (first day of that month), so the
+#: months of demo work and the recoveries of the synthetic late payments have a collector to credit.
+PORTFOLIO_MONTHS_BACK = 12
+
+
+def portfolio_start(today: date) -> date:
+    index = today.year * 12 + today.month - 1 - PORTFOLIO_MONTHS_BACK
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -148,6 +167,8 @@ class Command(BaseCommand):
                 raise CommandError(error.message) from error
         today = today or business_date()
         verbosity = options["verbosity"]
+        # The in-memory Celery broker of the demo has no host: kombu's warning about it is noise here.
+        logging.getLogger("kombu.connection").setLevel(logging.ERROR)
         if options["if_empty"] and Employer.objects.exists():
             if verbosity:
                 self.stdout.write("La base de datos ya tiene patronos: no se generó nada (--if-empty).")
@@ -170,13 +191,27 @@ class Command(BaseCommand):
             with transaction.atomic():
                 users = self._users()
                 debts = debts_in_arrears(today=today)
-                loads = portfolio_distribute(actor=None, debts=debts, reason=ASSIGNMENT_REASON)
+                loads = portfolio_distribute(
+                    actor=None, debts=debts, reason=ASSIGNMENT_REASON, on=portfolio_start(today)
+                )
                 open_cases([employer for employer, _ in debts])
         except ApplicationError as error:
             raise CommandError(error.message) from error
         timings["usuarios y cartera"] = time.perf_counter() - t
+        t = time.perf_counter()
+        summaries = []
+        try:
+            with transaction.atomic():
+                for hook in DEMO_HOOKS:
+                    summaries.append(import_string(hook)(today=today, users=users))
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        timings["vida de la demostración"] = time.perf_counter() - t
         if verbosity:
             self._report(summary, results, users, debts, loads, timings, time.perf_counter() - started)
+            for extra in summaries:
+                for line in getattr(extra, "lines", lambda: [])():
+                    self.stdout.write(line)
 
     # -- steps -------------------------------------------------------------------------------------
     def _import(self, summary: SyntheticSummary, *, today: date, verbosity: int) -> list[Any]:

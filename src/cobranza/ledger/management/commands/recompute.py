@@ -2,6 +2,10 @@
 
 The same service the nightly Celery task runs (`ledger.services.balances_recompute`), here in this
 process, chunk after chunk. Prints a Spanish summary: employers, period rows, seconds.
+
+Atomic for readers: the chunks are staged and published together at the end (one transaction), so
+a run interrupted at any point (Ctrl-C, kill -9) leaves the previous balances in place and the next
+run completes. `--pause SECONDS` sleeps between chunks to spare a database in use.
 """
 
 from __future__ import annotations
@@ -30,12 +34,22 @@ class Command(BaseCommand):
             default=CHUNK_SIZE,
             help=f"patronos por lote ({CHUNK_SIZE:,})",
         )
+        parser.add_argument(
+            "--pause",
+            dest="pause",
+            type=float,
+            default=0.0,
+            help="segundos de pausa entre lotes, para no cargar una base en uso (0)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_as_of(options["as_of"])
         chunk_size = options["chunk_size"]
         if chunk_size < 1:
             raise CommandError("--chunk-size debe ser 1 o mayor.")
+        pause = options["pause"]
+        if not 0 <= pause <= 3600:
+            raise CommandError("--pause debe estar entre 0 y 3600 segundos.")
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -58,7 +72,9 @@ class Command(BaseCommand):
 
         try:
             with progress:
-                result = balances_recompute(actor=None, as_of=as_of, progress=report, chunk_size=chunk_size)
+                result = balances_recompute(
+                    actor=None, as_of=as_of, progress=report, chunk_size=chunk_size, pause=pause
+                )
         except ApplicationError as error:
             raise CommandError(error.message) from None
         if options["verbosity"] > 0:
