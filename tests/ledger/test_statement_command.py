@@ -110,6 +110,19 @@ def test_pdf_is_written(examples, tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
 
 
+def test_pdf_from_the_command_line_is_registered_as_issued(examples, tmp_path):
+    """SPEC §8 documents issued: the command's PDF is numbered and kept exactly as written."""
+    import hashlib
+
+    from cobranza.documents.models import DocumentKind, IssuedDocument
+
+    target = tmp_path / "estado.pdf"
+    run("100000004", "--as-of", "2024-06-30", "--format", "pdf", "--output", str(target))
+    issued = IssuedDocument.objects.get(kind=DocumentKind.STATEMENT, employer__employer_number="100000004")
+    assert issued.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert issued.issued_by is None
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

@@ -4,6 +4,7 @@ filled from the employer and the live statement, on the institute's letterhead."
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.template.loader import render_to_string
@@ -77,14 +78,20 @@ def letter_context(
 
 
 def letter_pdf(
-    *, case: CaseFile, statement: Statement, template: LetterTemplate, collector: User | None, issued_on: date
+    *,
+    case: CaseFile,
+    statement: Statement,
+    template: LetterTemplate,
+    collector: User | None,
+    issued_on: date,
+    stamp: Any = None,
 ) -> bytes:
+    """The notice as PDF; `stamp` (`documents.services.DocumentStamp`) prints the register's number
+    and verification code when the notice is issued through the documents register."""
     from weasyprint import HTML  # loading pango costs time: only when a letter is made
 
-    html = render_to_string(
-        "cases/letter_pdf.html",
-        letter_context(
-            case=case, statement=statement, template=template, collector=collector, issued_on=issued_on
-        ),
+    context = letter_context(
+        case=case, statement=statement, template=template, collector=collector, issued_on=issued_on
     )
+    html = render_to_string("cases/letter_pdf.html", {**context, "stamp": stamp})
     return HTML(string=html).write_pdf()

@@ -67,7 +67,6 @@ def _unused_code() -> str:
     raise ApplicationError("No se pudo generar un código de verificación; intente de nuevo.")
 
 
-@transaction.atomic
 def document_issue(
     *,
     actor: Any,
@@ -93,12 +92,74 @@ def document_issue(
     if (content is None) == (render is None):
         raise ApplicationError("Indique el archivo del documento o cómo generarlo (uno de los dos).")
     issued_on = issued_on or business_date()
-    number = _next_number(kind, issued_on.year)
-    code = _unused_code()
-    stamp = DocumentStamp(number=number, code=code, issued_on=issued_on, verify_url=verification_url(code))
-    if render is not None:
+    if render is not None and not transaction.get_connection().in_atomic_block:
+        # Called on its own (a download): take the number in a short transaction of its own and
+        # render the PDF (about a second) outside any lock, so issuing documents never holds the
+        # counter (or SQLite's write lock) while WeasyPrint works. A rendering that fails leaves
+        # its number unused (a gap), never a number used twice.
+        with transaction.atomic():
+            number = _next_number(kind, issued_on.year)
+        code = _unused_code()
+        stamp = DocumentStamp(
+            number=number, code=code, issued_on=issued_on, verify_url=verification_url(code)
+        )
         content = render(stamp)
-    assert content is not None
+        with transaction.atomic():
+            return _document_store(
+                actor=actor,
+                kind=kind,
+                employer=employer,
+                title=title,
+                filename=filename,
+                figures=figures,
+                content=content,
+                issued_on=issued_on,
+                valid_until=valid_until,
+                content_type=content_type,
+                number=number,
+                code=code,
+            )
+    # Inside the caller's transaction (a notice, a signed agreement): one unit with it.
+    with transaction.atomic():
+        number = _next_number(kind, issued_on.year)
+        code = _unused_code()
+        stamp = DocumentStamp(
+            number=number, code=code, issued_on=issued_on, verify_url=verification_url(code)
+        )
+        if render is not None:
+            content = render(stamp)
+        assert content is not None
+        return _document_store(
+            actor=actor,
+            kind=kind,
+            employer=employer,
+            title=title,
+            filename=filename,
+            figures=figures,
+            content=content,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            content_type=content_type,
+            number=number,
+            code=code,
+        )
+
+
+def _document_store(
+    *,
+    actor: Any,
+    kind: str,
+    employer: Employer,
+    title: str,
+    filename: str,
+    figures: dict[str, Any],
+    content: bytes,
+    issued_on: date,
+    valid_until: date | None,
+    content_type: str,
+    number: str,
+    code: str,
+) -> IssuedDocument:
     if not content:
         raise ApplicationError("El documento está vacío: no se registra.")
     if len(content) > MAX_BYTES:

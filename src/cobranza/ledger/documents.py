@@ -171,3 +171,30 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
     explain.column_dimensions["B"].width = 140
 
     return workbook_bytes(wb)
+
+
+def statement_issue(*, actor: Any, employer: Employer, statement: Statement):  # type: ignore[no-untyped-def]
+    """Issue the statement PDF through the documents register (SPEC §8): numbered, with its
+    verification code printed, the file kept as issued and a copy of its figures. The page and
+    `cobranza statement --format pdf` both issue through here (`actor` None: the command line)."""
+    from cobranza.documents.models import DocumentKind
+    from cobranza.documents.services import document_issue
+    from cobranza.ledger.selectors import period_claims
+
+    issued_by = (
+        (actor.get_full_name() or actor.get_username())
+        if getattr(actor, "is_authenticated", False)
+        else "el sistema (línea de comandos)"
+    )
+    claims = period_claims(employer=employer, as_of=statement.as_of)
+    return document_issue(
+        actor=actor,
+        kind=DocumentKind.STATEMENT,
+        employer=employer,
+        title=f"Estado de cuenta al {statement.as_of:%d/%m/%Y}",
+        filename=f"estado-de-cuenta-{employer.employer_number}-{statement.as_of:%Y%m%d}.pdf",
+        figures={**statement.to_json_dict(), "en_reclamo": claims},
+        render=lambda stamp: statement_pdf(
+            statement, employer, issued_by=issued_by, stamp=stamp, claims=claims
+        ),
+    )

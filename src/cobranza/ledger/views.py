@@ -135,31 +135,10 @@ def statement_pdf(request: HttpRequest, employer_number: str) -> HttpResponse:
     statement, error = requested_statement(request, employer)
     if statement is None:
         return _refused_document(request, employer, error)
-    issued = statement_issue(actor=request.user, employer=employer, statement=statement)
+    issued = documents.statement_issue(actor=request.user, employer=employer, statement=statement)
     response = HttpResponse(document_content(issued), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{issued.filename}"'
     return response
-
-
-def statement_issue(*, actor, employer: Employer, statement: Statement):  # type: ignore[no-untyped-def]
-    """Issue the statement PDF through the documents register (SPEC §8): numbered, with its
-    verification code printed, the file kept as issued and a copy of its figures."""
-    from cobranza.documents.models import DocumentKind
-    from cobranza.documents.services import document_issue
-
-    issued_by = actor.get_full_name() or actor.get_username()
-    claims = period_claims(employer=employer, as_of=statement.as_of)
-    return document_issue(
-        actor=actor,
-        kind=DocumentKind.STATEMENT,
-        employer=employer,
-        title=f"Estado de cuenta al {statement.as_of:%d/%m/%Y}",
-        filename=f"estado-de-cuenta-{employer.employer_number}-{statement.as_of:%Y%m%d}.pdf",
-        figures={**statement.to_json_dict(), "en_reclamo": claims},
-        render=lambda stamp: documents.statement_pdf(
-            statement, employer, issued_by=issued_by, stamp=stamp, claims=claims
-        ),
-    )
 
 
 @login_required

@@ -101,10 +101,26 @@ def _make_letter(*, actor: User | None, case: CaseFile, letter_type: str, as_of:
             "no se genera la carta."
         )
     collector = _collector_of(case)
-    pdf = letter_pdf(case=case, statement=statement, template=template, collector=collector, issued_on=today)
     label = LETTER_LABELS[letter_type]
     filename = letter_file_name(letter_type, case.employer.employer_number, today)
-    _register_issued(actor=actor, case=case, label=label, filename=filename, pdf=pdf, statement=statement)
+    issued = _register_issued(
+        actor=actor,
+        case=case,
+        label=label,
+        filename=filename,
+        statement=statement,
+        render=lambda stamp: letter_pdf(
+            case=case,
+            statement=statement,
+            template=template,
+            collector=collector,
+            issued_on=today,
+            stamp=stamp,
+        ),
+    )
+    from cobranza.documents.services import document_content
+
+    pdf = document_content(issued)
     document = document_store(
         actor=actor,
         case=case,
@@ -352,20 +368,19 @@ def letter_batch_step(*, actor: User, batch: LetterBatch, size: int = 3) -> Lett
     return batch
 
 
-def _register_issued(
-    *, actor: User | None, case: CaseFile, label: str, filename: str, pdf: bytes, statement
-) -> None:  # type: ignore[no-untyped-def]
-    """Every notice issued goes to the documents register (SPEC §8) with the figures it showed."""
+def _register_issued(*, actor: User | None, case: CaseFile, label: str, filename: str, statement, render):  # type: ignore[no-untyped-def]
+    """Every notice issued goes to the documents register (SPEC §8) with the figures it showed; the
+    PDF is made once, with the register's number and verification code printed on it."""
     from cobranza.documents.models import DocumentKind
     from cobranza.documents.services import document_issue
 
-    document_issue(
+    return document_issue(
         actor=actor,
         kind=DocumentKind.NOTICE,
         employer=case.employer,
         title=f"{label} ({statement.as_of:%d/%m/%Y})",
         filename=filename,
-        content=pdf,
+        render=render,
         figures={
             "case": case.code,
             "as_of": statement.as_of,

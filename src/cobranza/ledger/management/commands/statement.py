@@ -94,6 +94,9 @@ class Command(BaseCommand):
     def _pdf(self, statement: Any, employer: Employer) -> bytes:
         if importlib.util.find_spec("cobranza.ledger.documents") is None:
             raise CommandError("El estado de cuenta en PDF todavía no está disponible en esta instalación.")
-        from cobranza.ledger.documents import statement_pdf
+        from cobranza.documents.services import document_content
+        from cobranza.ledger.documents import statement_issue
 
-        return statement_pdf(statement, employer)
+        # Registered like the page's download (SPEC §8 documents issued): numbered, with its code.
+        issued = statement_issue(actor=None, employer=employer, statement=statement)
+        return document_content(issued)
