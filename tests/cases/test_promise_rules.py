@@ -61,7 +61,8 @@ def test_broken_by_a_current_month_payment_kept_by_an_arrears_payment(own, setti
 
     Promise B, made 12/03: $100.00 by 20/03; its periods: 2024-01 only (2024-02 was paid by P1
     before its due date). Payment P2 on 15/03, $106.05 without period: oldest begun period first →
-    2024-01 contribution 105.00 + surcharge 1.05 (1 month late at 15/03) = 106.05, all to arrears →
+    2024-01 contribution 105.00, then 1.05 of its surcharge (2 months or fraction late at 15/03:
+    2.10), all 106.05 to arrears →
     B kept with $100.00 counted (what it needs). A stays broken: P2 is after A's window."""
     world = own
     a = promise(world, settings, made=date(2024, 3, 1), promised=date(2024, 3, 8), amount="100.00")

@@ -124,3 +124,63 @@ def test_a_very_long_word_wraps(world, login, live_server, page):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], (tab, width)
     screenshot(page, "expediente-palabra-larga")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_promise_broken_by_a_current_month_payment_and_kept_by_an_arrears_payment(
+    world, login, live_server, settings
+):
+    """The collector records both promises on the case page; the payments arrive by import.
+
+    Same hand-worked figures as tests/cases/test_promise_rules.py: 2024-01 ($105.00) is due
+    14/02/2024, 2024-02 ($105.00) 14/03/2024. On 01/03 only 2024-01 is overdue.
+    - Promise A (01/03, $100.00 by 08/03): P1 of $105.00 on 05/03 pays 2024-02 (the current month,
+      not yet due) → $0.00 to arrears → A «Incumplida» on 12/03.
+    - Promise B (12/03, $100.00 by 20/03): P2 of $106.05 on 15/03 without period goes to 2024-01:
+      contribution 105.00 first, then 1.05 of the surcharge, which on 15/03 is 2 months or fraction
+      × 1.05 = 2.10 → all of P2 to arrears → B «Cumplida» with $100.00 counted, and $1.05 of
+      surcharge still owed (the page's «Deuda exigible»).
+    """
+    from cobranza.cases.services import promises_evaluate
+    from tests.factories import PaymentFactory
+
+    DeclarationFactory(employer=world.own, period="2024-01", filed_on=date(2024, 2, 1))
+    DeclarationFactory(employer=world.own, period="2024-02", filed_on=date(2024, 3, 1))
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 3, 1)
+    case = case_for_employer(employer=world.own)
+    page = login("gestor1")
+
+    def record_promise(day: date, promised: date) -> None:
+        settings.COBRANZA_BUSINESS_DATE = day
+        page.goto(f"{live_server.url}/expedientes/{case.pk}/")
+        form = page.get_by_test_id("action-form")
+        form.get_by_label("Tipo de gestión").select_option("call")
+        form.get_by_label("Resultado").select_option(label="Contactado, promete pagar")
+        form.get_by_label("Promesa de pago: monto ($)").fill("100.00")
+        form.get_by_label("Promesa de pago: fecha").fill(f"{promised:%d/%m/%Y}")
+        form.get_by_role("button", name="Guardar gestión").click()
+        expect(page.locator(".alert-success")).to_contain_text("Gestión registrada")
+
+    record_promise(date(2024, 3, 1), date(2024, 3, 8))
+    PaymentFactory(
+        employer=world.own,
+        payment_id="P1",
+        paid_on=date(2024, 3, 5),
+        amount=Decimal("105.00"),
+        period="2024-02",
+    )
+    promises_evaluate(as_of=date(2024, 3, 12))
+    record_promise(date(2024, 3, 12), date(2024, 3, 20))
+    PaymentFactory(employer=world.own, payment_id="P2", paid_on=date(2024, 3, 15), amount=Decimal("106.05"))
+    promises_evaluate(as_of=date(2024, 3, 25))
+
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 3, 25)
+    page.goto(f"{live_server.url}/expedientes/{case.pk}/")
+    page.get_by_role("tab", name="Promesas de pago").click()
+    rows = page.get_by_test_id("promises").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="01/03/2024")).to_contain_text("Incumplida")
+    expect(rows.filter(has_text="01/03/2024")).to_contain_text("$0.00")
+    expect(rows.filter(has_text="12/03/2024")).to_contain_text("Cumplida")
+    expect(rows.filter(has_text="12/03/2024")).to_contain_text("$100.00")
+    screenshot(page, "promesas-incumplida-y-cumplida")

@@ -113,6 +113,20 @@ def business_date() -> date:
     return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
+def business_now() -> datetime:
+    """Now, on the business date: the current time of day on `business_date()` (the real moment
+    when the business date is today). For timestamps users record as "now" (a collection action),
+    so what they record falls on the day every rule reads as today."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = business_date()
+    local = timezone.localtime(now, timezone=timezone.get_default_timezone())
+    if local.date() == today:
+        return now
+    return timezone.make_aware(datetime.combine(today, local.time()), timezone.get_default_timezone())
+
+
 def _dmy(day: date) -> str:
     # strftime pads the year only on some platforms; the message must read the same everywhere.
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"

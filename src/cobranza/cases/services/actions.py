@@ -32,7 +32,7 @@ from cobranza.cases.services._common import (
 )
 from cobranza.cases.services.cases import case_collection_started
 from cobranza.common import audit
-from cobranza.common.dates import business_date
+from cobranza.common.dates import business_date, business_now
 from cobranza.common.errors import ApplicationError
 from cobranza.common.templatetags.cobranza import format_money
 from cobranza.employers.models import Contact
@@ -108,7 +108,7 @@ def action_record(
     require_call_center_scope(actor, case, kind=kind)
     contact = _contact_of(case, contact)
     today = business_date()
-    now = timezone.now()
+    now = business_now()
     if not case.is_active:
         raise ApplicationError(f"El expediente {case.code} está cerrado: no se pueden registrar gestiones.")
     if kind not in ActionKind.values:
