@@ -171,3 +171,26 @@ def test_api_and_command_issue_or_refuse(client, three_periods, settings, capsys
     out = capsys.readouterr().out
     assert "Constancia de solvencia CS-2024-000002 (solvente)" in out
     assert "vigente hasta el 30/07/2024" in out
+
+
+@pytest.mark.django_db
+def test_a_double_click_on_issue_makes_one_certificate(client, three_periods, settings):
+    """Both periods and 2024-03 paid: solvent. The same form sent twice (double click, reload)
+    issues one certificate; the second answer goes where the first led."""
+    world = three_periods
+    _pay_first_two(world)
+    settings.COBRANZA_BUSINESS_DATE = date(2024, 7, 1)
+    PaymentFactory(
+        employer=world.own,
+        payment_id="P-03",
+        paid_on=date(2024, 7, 1),
+        amount=Decimal("108.15"),
+        period="2024-03",
+    )
+    client.force_login(world.users.atencion)
+    url = reverse("desk:solvency", args=[world.own.employer_number])
+    assert 'name="submission_token"' in client.get(url).content.decode()
+    first = client.post(url, {"submission_token": "d" * 32})
+    second = client.post(url, {"submission_token": "d" * 32})
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert SolvencyRequest.objects.filter(outcome=SolvencyOutcome.ISSUED).count() == 1

@@ -33,6 +33,7 @@ from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
+from cobranza.employers.submissions import once_per_submission
 from cobranza.engine.agreements import AgreementOptionError, build_schedule
 from cobranza.engine.calendar import add_months
 from cobranza.engine.money import cents_to_decimal
@@ -140,6 +141,7 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
 
 @login_required
 @require_POST
+@once_per_submission
 def agreement_draft(request: HttpRequest, employer_number: str) -> HttpResponse:
     employer = _employer(request, employer_number)
     if not services.can_draft(request.user):
@@ -360,6 +362,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def agreement_call(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = CallForm(request.POST)

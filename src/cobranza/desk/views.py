@@ -25,6 +25,7 @@ from cobranza.desk.forms import AttachmentForm, InquiryForm, ReportForm, Transit
 from cobranza.desk.models import Inquiry, InquiryAttachment, InquiryKind, InquiryStatus
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
+from cobranza.employers.submissions import once_per_submission
 
 
 def _require_desk(request: HttpRequest) -> None:
@@ -66,6 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_submission
 def create(request: HttpRequest) -> HttpResponse:
     _require_desk(request)
     if request.method == "POST":
@@ -264,6 +266,7 @@ def _may_issue_solvency(request: HttpRequest) -> bool:
 
 
 @login_required
+@once_per_submission
 def solvency(request: HttpRequest, employer_number: str) -> HttpResponse:
     """GET: the employer's standing today; POST: issue the certificate (or record the refusal)."""
     employer = _visible_employer(request, employer_number)

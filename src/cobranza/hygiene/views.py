@@ -20,6 +20,7 @@ from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
+from cobranza.employers.submissions import once_per_submission
 from cobranza.hygiene import selectors, services
 from cobranza.hygiene.exports import report_workbook
 from cobranza.hygiene.forms import CleanupRequestForm, RejectForm, ResolveForm
@@ -174,6 +175,7 @@ def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def request_create(request: HttpRequest, employer_number: str) -> HttpResponse:
     """A collector's request from the case file (the form of `hygiene/_case_panel.html`)."""
     try:
