@@ -263,7 +263,7 @@ def inquiry_transition(*, actor: Any, inquiry: Inquiry, to: str, note: str) -> I
       closed), «rechazado» (collection resumes today), «cerrada» (collection resumes today).
     """
     _require(actor, *DESK_ROLES, message="Su rol no permite responder ni resolver consultas o reclamos.")
-    inquiry = Inquiry.objects.select_for_update().select_related("employer").get(pk=inquiry.pk)
+    inquiry = Inquiry.objects.select_for_update(of=("self",)).select_related("employer").get(pk=inquiry.pk)
     if inquiry.employer is not None:
         _require_visible(actor, inquiry.employer)
     labels = dict(InquiryStatus.choices)
