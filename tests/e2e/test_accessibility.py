@@ -125,3 +125,71 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
     assert not problems, "Violaciones WCAG 2.1 AA (axe-core):\n" + "\n".join(
         f"- {where}:\n    " + "\n    ".join(found) for where, found in problems.items()
     )
+
+
+def _focused(page) -> dict:
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return {id: e.id, tag: e.tagName, text: (e.innerText || e.value || '').trim()}; }"
+    )
+
+
+def _tab_to(page, target: str, most: int) -> int:
+    """Tab until the element whose id (or text) is `target` has the focus; fails after `most` stops."""
+    seen = []
+    for stops in range(1, most + 1):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if target in (focused["id"], focused["text"]):
+            return stops
+        seen.append(focused["id"] or focused["text"][:20])
+    raise AssertionError(f"«{target}» no se alcanza con {most} pulsaciones de Tab: {seen}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_and_register_an_action_with_the_keyboard_alone(a11y_world, page, live_server):
+    base = live_server.url
+    case = a11y_world.case
+
+    # login: the first Tab stop is «Saltar al contenido»; the user name has the focus on arrival
+    page.goto(f"{base}/cuenta/ingresar/")
+    assert _focused(page)["id"] == "id_username"
+    page.keyboard.type("gestor1")
+    page.keyboard.press("Tab")
+    assert _focused(page)["id"] == "id_password"
+    page.keyboard.type("demo")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("heading", name="Mi trabajo")).to_be_visible()
+
+    # the case file: skip the menu, reach «Registrar gestión» and send it empty
+    page.goto(f"{base}/expedientes/{case.pk}/")
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Saltar al contenido"
+    page.keyboard.press("Enter")
+    assert _focused(page)["id"] == "contenido"
+    _tab_to(page, "id_kind", most=12)
+    _tab_to(page, "id_notes", most=6)
+    page.keyboard.type("Sin respuesta en el número principal.")
+    assert _tab_to(page, "Guardar gestión", most=4) == 4  # next action, promise amount and date
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+    # the error summary has the focus; its link takes the keyboard to the field
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Resultado: Este campo es obligatorio.")
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Resultado"
+    page.keyboard.press("Enter")
+    assert _focused(page)["id"] == "id_outcome"
+    for _ in range(7):  # «No contesta», the 7th outcome
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#id_outcome option:checked")).to_have_text("No contesta")
+    expect(page.locator("#id_notes")).to_have_value("Sin respuesta en el número principal.")
+    _tab_to(page, "Guardar gestión", most=5)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("Gestión registrada.")).to_be_visible()
+    expect(page.get_by_test_id("chronology")).to_contain_text("No contesta")
+    screenshot(page, "a11y-gestion-con-teclado")
