@@ -162,6 +162,17 @@ def test_login_and_register_an_action_with_the_keyboard_alone(a11y_world, page, 
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", name="Mi trabajo")).to_be_visible()
 
+    # the focus ring shows on the navy menu bar: a yellow outline (contrast 9:1 on #0b3d91)
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Saltar al contenido"
+    page.keyboard.press("Tab")
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.closest('nav') !== null, s.outlineStyle, s.outlineColor, s.outlineWidth]; }"
+    )
+    assert ring == [True, "solid", "rgb(255, 212, 59)", "3px"], ring
+    screenshot(page, "a11y-foco-menu")
+
     # the case file: skip the menu, reach «Registrar gestión» and send it empty
     page.goto(f"{base}/expedientes/{case.pk}/")
     page.keyboard.press("Tab")
