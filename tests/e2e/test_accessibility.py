@@ -111,6 +111,11 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
     page.wait_for_load_state("networkidle")
     _assert_error_pattern(page, ["id_outcome"])
     check("expediente-gestion-error", shot=True)
+    page.goto(f"{base}/cuenta/contrasena/")
+    page.get_by_role("button", name="Cambiar contraseña").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_old_password", "id_new_password1", "id_new_password2"])
+    check("contrasena-error", shot=True)
     _logout(page)
 
     # the import page, then its form sent empty (an htmx swap)
