@@ -57,6 +57,7 @@ ERROR_PATTERN_JS = """() => {
 def _assert_error_pattern(page, fields: list[str]) -> None:
     """The pattern of every form sent with errors: the summary has the focus; each invalid field is
     marked aria-invalid and described by its error, rendered beside it with the id it names."""
+    expect(page.locator("[data-error-summary]")).to_be_focused()  # htmx focuses it once settled
     state = page.evaluate(ERROR_PATTERN_JS)
     assert state["summaryFocused"], state
     assert set(fields) <= set(state["invalid"]), state
