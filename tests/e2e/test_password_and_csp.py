@@ -28,7 +28,9 @@ def test_a_collector_changes_the_password_from_the_navbar(world, login, live_ser
     page.get_by_label("Contraseña nueva", exact=True).fill("12345678")
     page.get_by_label("Repita la contraseña nueva").fill("12345678")
     page.get_by_role("button", name="Cambiar contraseña").click()
-    expect(page.get_by_text("demasiado corta")).to_be_visible()
+    # beside its field (and listed in the form's error summary)
+    expect(page.locator(".invalid-feedback").filter(has_text="demasiado corta")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_contain_text("demasiado corta")
     screenshot(page, "contrasena-rechazada")
 
     page.get_by_label("Contraseña actual").fill("demo")

@@ -3,6 +3,9 @@
 // - <input type="checkbox" data-select-all="employer">: checks or unchecks every input[name=employer];
 // - <select data-autosubmit>: sends its form when changed;
 // - <div class="progress-bar" data-progress="42">: width 42 % (set through the CSSOM, which CSP allows).
+// - <div data-error-summary tabindex="-1">: the error summary of a form sent with errors receives the
+//   focus, on page load and when htmx swaps it in (issue 16), so the keyboard and the screen reader
+//   start from the list of what to fix.
 // Content swapped in by htmx gets the same treatment (htmx.onLoad).
 (function () {
   document.addEventListener("click", function (event) {
@@ -21,6 +24,12 @@
       bar.style.width = value + "%";
     });
   }
-  if (window.htmx) { window.htmx.onLoad(applyProgress); }
-  document.addEventListener("DOMContentLoaded", function () { applyProgress(document); });
+  function focusErrorSummary(root) {
+    var scope = root || document;
+    var summary = scope.matches && scope.matches("[data-error-summary]") ? scope : scope.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+  function onLoad(root) { applyProgress(root); focusErrorSummary(root); }
+  if (window.htmx) { window.htmx.onLoad(onLoad); }
+  document.addEventListener("DOMContentLoaded", function () { onLoad(document); });
 })();
