@@ -128,6 +128,33 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
     _assert_error_pattern(page, ["id_file"])
     check("importar-error", shot=True)
 
+    _logout(page)
+
+    # the pages of the service desk, account hygiene, results and goals, and the audit trail
+    pages = {
+        "gestor1": ["/informes/mis-resultados/", "/depuracion/solicitudes/"],
+        "jefe": [
+            "/informes/metas/",
+            "/auditoria/",
+            "/atencion/vencidas/",
+            "/atencion/reportes/",
+            "/depuracion/",
+            "/depuracion/reportes/",
+        ],
+        "atencion": ["/atencion/", "/atencion/nueva/", "/atencion/trabajador/"],
+    }
+    for username, urls in pages.items():
+        login(username)
+        for url in urls:
+            page.goto(f"{base}{url}")
+            check(f"{username}{url.replace('/', '-').rstrip('-')}")
+        _logout(page)
+    # the public verification page, with a code that does not exist
+    page.goto(f"{base}/verificar/")
+    check("verificar")
+    page.goto(f"{base}/verificar/?codigo=AAAA-BBBB-CCCC")
+    check("verificar-codigo-desconocido")
+
     assert not problems, "Violaciones WCAG 2.1 AA (axe-core):\n" + "\n".join(
         f"- {where}:\n    " + "\n    ".join(found) for where, found in problems.items()
     )

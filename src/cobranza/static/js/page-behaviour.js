@@ -6,6 +6,7 @@
 // - <div data-error-summary tabindex="-1">: the error summary of a form sent with errors receives the
 //   focus, on page load and when htmx swaps it in (issue 16), so the keyboard and the screen reader
 //   start from the list of what to fix.
+// - .table-responsive boxes that scroll sideways become focusable regions (keyboard scrolling).
 // Content swapped in by htmx gets the same treatment (htmx.onLoad).
 (function () {
   document.addEventListener("click", function (event) {
@@ -29,7 +30,18 @@
     var summary = scope.matches && scope.matches("[data-error-summary]") ? scope : scope.querySelector("[data-error-summary]");
     if (summary) summary.focus();
   }
-  function onLoad(root) { applyProgress(root); focusErrorSummary(root); }
+  // A table wider than the screen scrolls inside its .table-responsive box: the box joins the Tab
+  // order (and is named) so the keyboard can scroll it too (WCAG 2.1.1, axe scrollable-region-focusable).
+  function scrollableTables(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "Tabla desplazable");
+      }
+    });
+  }
+  function onLoad(root) { applyProgress(root); focusErrorSummary(root); scrollableTables(root); }
   if (window.htmx) { window.htmx.onLoad(onLoad); }
   document.addEventListener("DOMContentLoaded", function () { onLoad(document); });
 })();
