@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -11,19 +10,6 @@ from django.utils.safestring import SafeString, mark_safe
 from cobranza.common.spreadsheets import workbook_bytes
 from cobranza.common.templatetags.cobranza import periodo
 from cobranza.desk.selectors import MonthRow
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would read as a formula (=, +, -, @, tab, CR) starts with an apostrophe."""
-    try:  # the project's shared helper, when present
-        from cobranza.common.sanitize import spreadsheet_safe  # type: ignore[attr-defined]
-
-        return spreadsheet_safe(value)
-    except ImportError:
-        pass
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def month_chart_svg(rows: Sequence[MonthRow]) -> SafeString:
@@ -129,7 +115,7 @@ def report_xlsx(report: dict) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         for label, count in report[key]:
-            sheet.append([safe_cell(label), count])
+            sheet.append([label, count])  # formula-like text: workbook_bytes
         sheet.column_dimensions["A"].width = 50
     for col, w in zip("ABCDEFG", (14, 12, 12, 13, 26, 20, 22), strict=True):
         ws.column_dimensions[col].width = w

@@ -14,13 +14,6 @@ MONEY_FORMAT = '"$"#,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
 
 
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would take as a formula (=, +, -, @, tab, CR first) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _sheet(
     wb: Workbook, title: str, header: list[str], rows: list[list[Any]], money: set[int], dates: set[int]
 ) -> None:
@@ -29,7 +22,7 @@ def _sheet(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe(v) for v in row])
+        ws.append(row)  # formula-like text is neutralised by workbook_bytes
         for col in money:
             ws.cell(row=ws.max_row, column=col + 1).number_format = MONEY_FORMAT
         for col in dates:
