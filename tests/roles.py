@@ -54,3 +54,12 @@ DOCUMENT_WRITERS = CASE_OWNERS | {"juridico"}
 ACTION_RECORDERS = CASE_OWNERS | {"callcenter"}
 # Who adds, corrects and retires the contacts of the employers it sees.
 CONTACT_EDITORS = CASE_OWNERS
+
+# Publication list (issue 11): heads (and the admin) see the candidates and reports; the lists and
+# their history also the legal unit. Preparing, notifying and approving: department and branch heads.
+PUBLICATION_PAGES = HEADS
+PUBLICATION_READERS = HEADS | {"juridico"}
+
+# Judicial referral (issue 11): the legal unit's work page and the referral reports are the legal
+# unit's and the heads'; a collector sees its employers' referrals on the case file only.
+LEGAL_PAGES = HEADS | {"juridico"}

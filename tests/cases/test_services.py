@@ -14,6 +14,7 @@ from cobranza.cases.models import (
     AGREEMENT_STATES,
     CASE_TRANSITIONS,
     MANUAL_TRANSITIONS,
+    REFERRAL_MOVES,
     ActionKind,
     ActionOutcome,
     CaseDocument,
@@ -86,7 +87,10 @@ def test_transition_table(world, from_state, to_state):
     """By hand, a head makes exactly the moves of MANUAL_TRANSITIONS; the agreement's states never."""
     case = make_case(world, from_state)
     allowed = to_state in MANUAL_TRANSITIONS[from_state]
-    assert allowed == (to_state in CASE_TRANSITIONS[from_state] and to_state not in AGREEMENT_STATES)
+    referral_move = (from_state, to_state) in REFERRAL_MOVES  # the judicial referral's (issue 11)
+    assert allowed == (
+        to_state in CASE_TRANSITIONS[from_state] and to_state not in AGREEMENT_STATES and not referral_move
+    )
     close_reason = "paid" if to_state == CaseState.CLOSED else None
     if allowed:
         services.case_transition(
@@ -97,7 +101,13 @@ def test_transition_table(world, from_state, to_state):
         event = AuditEvent.objects.get(action="case.transition", object_id=str(case.pk))
         assert event.before == {"state": from_state} and event.after["state"] == to_state
     else:
-        refusal = "no se asigna a mano" if to_state in AGREEMENT_STATES else "no puede pasar"
+        refusal = (
+            "no se asigna a mano"
+            if to_state in AGREEMENT_STATES or to_state == CaseState.REFERRED_TO_LEGAL and referral_move
+            else "solo cuando la unidad jurídica"
+            if referral_move
+            else "no puede pasar"
+        )
         with pytest.raises(ApplicationError, match=refusal):
             services.case_transition(
                 actor=world.users.jefe,
@@ -261,8 +271,15 @@ def test_closing_needs_a_reason_and_a_head(world):
         )
     with pytest.raises(ApplicationError, match="solo se indica al cerrar"):
         services.case_transition(
-            actor=world.users.jefe, case=case, to_state="referred_to_legal", reason="x", close_reason="paid"
+            actor=world.users.jefe,
+            case=make_case(world, CaseState.OPEN, employer=world.colleague),
+            to_state="in_collection",
+            reason="x",
+            close_reason="paid",
         )
+    # referring is not a manual move any more (issue 11): the judicial referral does it
+    with pytest.raises(ApplicationError, match="no se asigna a mano: solicite la remisión"):
+        services.case_transition(actor=world.users.jefe, case=case, to_state="referred_to_legal", reason="x")
     services.case_transition(
         actor=world.users.jefe, case=case, to_state="closed", reason="pagó", close_reason="paid"
     )

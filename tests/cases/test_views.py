@@ -100,8 +100,11 @@ def test_posts_on_a_hidden_case_are_404_and_change_nothing(client, world, cases,
                 reverse("cases:action_create", args=[case.pk]),
                 {"kind": "call", "outcome": ActionOutcome.objects.first().pk},
             ),
-            (reverse("cases:letter_create", args=[case.pk]), {"letter_type": "first_notice"}),
-            (reverse("cases:change_state", args=[case.pk]), {"to_state": "in_collection", "reason": "x"}),
+            (reverse("cases:letter_create", args=[case.pk]), {"carta-letter_type": "first_notice"}),
+            (
+                reverse("cases:change_state", args=[case.pk]),
+                {"estado-to_state": "in_collection", "estado-reason": "x"},
+            ),
             (reverse("cases:action_answer", args=[action.pk]), {"answer": "x"}),
             (reverse("cases:open", args=[case.employer.employer_number]), {}),
         ):
@@ -166,15 +169,20 @@ def test_upload_through_the_page_and_refusals(client, world, media_root):
     client.force_login(world.users.gestor1)
     url = reverse("cases:document_upload", args=[case.pk])
     bad = client.post(
-        url, {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"), "doc_type": "other", "title": "X"}
+        url,
+        {
+            "documento-file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"),
+            "documento-doc_type": "other",
+            "documento-title": "X",
+        },
     )
     assert bad.status_code == 400 and "Tipo de archivo no admitido" in bad.content.decode()
     good = client.post(
         url,
         {
-            "file": SimpleUploadedFile("acuse.pdf", PDF_BYTES),
-            "doc_type": "proof_of_delivery",
-            "title": "Acuse de recibo",
+            "documento-file": SimpleUploadedFile("acuse.pdf", PDF_BYTES),
+            "documento-doc_type": "proof_of_delivery",
+            "documento-title": "Acuse de recibo",
         },
     )
     assert good.status_code == 302
@@ -188,7 +196,9 @@ def test_letter_through_the_page_and_its_download(client, in_arrears, media_root
     world = in_arrears
     case = services.case_for_employer(employer=world.own)
     client.force_login(world.users.gestor1)
-    response = client.post(reverse("cases:letter_create", args=[case.pk]), {"letter_type": "first_notice"})
+    response = client.post(
+        reverse("cases:letter_create", args=[case.pk]), {"carta-letter_type": "first_notice"}
+    )
     assert response.status_code == 302
     document = CaseDocument.objects.get(doc_type="notice")
     pdf = b"".join(client.get(reverse("cases:document_download", args=[document.pk])).streaming_content)
@@ -200,7 +210,7 @@ def test_collector_cannot_close_a_case_through_the_page(client, world):
     client.force_login(world.users.gestor1)
     response = client.post(
         reverse("cases:change_state", args=[case.pk]),
-        {"to_state": "closed", "close_reason": "paid", "reason": "pagó"},
+        {"estado-to_state": "closed", "estado-close_reason": "paid", "estado-reason": "pagó"},
     )
     assert response.status_code == 400
     case.refresh_from_db()
@@ -208,7 +218,7 @@ def test_collector_cannot_close_a_case_through_the_page(client, world):
     client.force_login(world.users.jefe)
     response = client.post(
         reverse("cases:change_state", args=[case.pk]),
-        {"to_state": "closed", "close_reason": "paid", "reason": "pagó"},
+        {"estado-to_state": "closed", "estado-close_reason": "paid", "estado-reason": "pagó"},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -489,7 +499,8 @@ def test_who_may_change_a_case_state(client, world, role):
         content = page.content.decode()
         assert ('data-testid="transition-form"' in content) == (role in STATE_CHANGERS), role
     response = client.post(
-        reverse("cases:change_state", args=[case.pk]), {"to_state": "in_collection", "reason": "llamé"}
+        reverse("cases:change_state", args=[case.pk]),
+        {"estado-to_state": "in_collection", "estado-reason": "llamé"},
     )
     case.refresh_from_db()
     if not visible:
@@ -521,7 +532,8 @@ def test_a_manual_post_to_set_fulfilled_is_refused(client, world, user):
     CaseFile.objects.filter(pk=case.pk).update(state="agreement")  # as if an agreement were signed
     client.force_login(getattr(world.users, user))
     response = client.post(
-        reverse("cases:change_state", args=[case.pk]), {"to_state": "fulfilled", "reason": "ya pagó"}
+        reverse("cases:change_state", args=[case.pk]),
+        {"estado-to_state": "fulfilled", "estado-reason": "ya pagó"},
     )
     assert response.status_code == 400
     assert (

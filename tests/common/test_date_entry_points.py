@@ -118,9 +118,10 @@ def test_agreement_options_page(client, world, field, label, typed, reason):
 @bad_dates
 def test_agreements_check_form(client, world, typed, reason):
     client.force_login(world.users.jefe)
-    response = client.post(reverse("agreements:check_all"), {"as_of": typed}, follow=True)
-    assert response.status_code == 200
+    response = client.post(reverse("agreements:check_all"), {"as_of": typed})
+    assert response.status_code == 400  # the list again, the message beside the date (issue 16)
     assert f"Fecha de revisión {reason}" in response.content.decode()
+    assert 'id="id_as_of_error"' in response.content.decode()
 
 
 @bad_dates
@@ -150,10 +151,12 @@ def test_document_form(client, world, typed, reason):
     response = client.post(
         reverse("cases:document_upload", args=[case.pk]),
         {
-            "file": SimpleUploadedFile("carta.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
-            "doc_type": "correspondence",
-            "title": "Carta",
-            "document_date": typed,
+            "documento-file": SimpleUploadedFile(
+                "carta.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+            ),
+            "documento-doc_type": "correspondence",
+            "documento-title": "Carta",
+            "documento-document_date": typed,
         },
     )
     assert response.status_code == 400

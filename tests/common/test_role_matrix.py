@@ -13,8 +13,12 @@ from tests.roles import (
     COLLECTORS,
     DESK,
     DESK_OVERDUE,
+    HEADS,
     HYGIENE_PAGES,
     HYGIENE_REPORTS,
+    LEGAL_PAGES,
+    PUBLICATION_PAGES,
+    PUBLICATION_READERS,
     SOLVENCY_ISSUERS,
     VISIBLE,
 )
@@ -42,8 +46,21 @@ PAGES = {
     "reports:goals": {"jefe", "jefe_sucursal"},
     "reports:goals_xlsx": {"jefe", "jefe_sucursal"},
     "reports:goals_pdf": {"jefe", "jefe_sucursal"},
+    # judicial referral (issue 11): the legal unit's work page (its home) and the reports
+    "legal:index": LEGAL_PAGES,
+    "legal:reports": LEGAL_PAGES,
+    "legal:reports_xlsx": LEGAL_PAGES,
+    "legal:reports_pdf": LEGAL_PAGES,
     # the audit list (issue 14): heads and administrators (a branch head reads its branch's events)
     "audit:list": {"admin", "jefe", "jefe_sucursal"},
+    # upcoming limitations (issue 11 item 1): heads and administrators, each within what it sees
+    "cases:limitation": HEADS,
+    "cases:limitation_xlsx": HEADS,
+    # publication list (issue 11; a list's own pages: tests/publications/test_views_api.py)
+    "publications:index": PUBLICATION_READERS,
+    "publications:candidates": PUBLICATION_PAGES,
+    "publications:reports": PUBLICATION_PAGES,
+    "publications:reports_excel": PUBLICATION_PAGES,
 }
 
 
@@ -210,16 +227,23 @@ def _case_posts(world):
     reached = ActionOutcome.objects.get(name="Contactado, solicita estado de cuenta").pk
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     return {
-        "state": (reverse("cases:change_state", args=[pk]), {"to_state": "in_collection", "reason": "x"}),
+        "state": (
+            reverse("cases:change_state", args=[pk]),
+            {"estado-to_state": "in_collection", "estado-reason": "x"},
+        ),
         "action": (reverse("cases:action_create", args=[pk]), {"kind": "call", "outcome": reached}),
-        "letter": (reverse("cases:letter_create", args=[pk]), {"letter_type": "first_notice"}),
+        "letter": (reverse("cases:letter_create", args=[pk]), {"carta-letter_type": "first_notice"}),
         "email": (
             reverse("cases:letter_send", args=[pk]),
             {"correo-letter_type": "first_notice", "correo-email": "pagos@example.com"},
         ),
         "document": (
             reverse("cases:document_upload", args=[pk]),
-            {"doc_type": "other", "title": "x", "file": SimpleUploadedFile("x.pdf", pdf)},
+            {
+                "documento-doc_type": "other",
+                "documento-title": "x",
+                "documento-file": SimpleUploadedFile("x.pdf", pdf),
+            },
         ),
         "batch": (
             reverse("cases:letter_batch_new"),

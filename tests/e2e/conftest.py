@@ -84,6 +84,7 @@ DATA_MIGRATIONS = (
     ("cobranza.common.migrations.0002_roles", "create_groups"),
     ("cobranza.ledger.migrations.0003_default_policy_version", "create_default_version"),
     ("cobranza.cases.migrations.0002_default_outcomes_and_letters", "seed"),
+    ("cobranza.legal.migrations.0002_default_required_documents", "forwards"),
 )
 
 

@@ -3,6 +3,8 @@ pages every role works on, and over the main forms in their error state; the WCA
 rules must report 0 violations. A second test completes the login and «Registrar gestión» with
 the keyboard alone."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -103,6 +105,10 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
     page.goto(f"{base}/patronos/{employer.employer_number}/?as_of=2024-06-30")
     expect(page.get_by_role("link", name="PDF").first).to_be_visible()
     check("patrono")
+    # a period's drill-down, fetched on demand by htmx (issue 15)
+    page.get_by_test_id("period-detail-button").first.click()
+    expect(page.locator("pre.explanation").first).to_be_visible()
+    check("patrono-detalle", shot=True)
     page.goto(f"{base}/convenios/{a11y_world.agreement.pk}/")
     check("convenio")
     page.goto(f"{base}/expedientes/{case.pk}/")
@@ -132,7 +138,11 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
 
     # the pages of the service desk, account hygiene, results and goals, and the audit trail
     pages = {
-        "gestor1": ["/informes/mis-resultados/", "/depuracion/solicitudes/"],
+        "gestor1": [
+            "/informes/mis-resultados/",
+            "/depuracion/solicitudes/",
+            f"/juridico/expedientes/{case.pk}/remitir/",  # the referral's criteria (issue 11)
+        ],
         "jefe": [
             "/informes/metas/",
             "/auditoria/",
@@ -140,7 +150,13 @@ def test_pages_and_forms_have_no_wcag_21_aa_violations(a11y_world, page, login, 
             "/atencion/reportes/",
             "/depuracion/",
             "/depuracion/reportes/",
+            "/publicaciones/",
+            "/publicaciones/candidatos/",
+            "/publicaciones/reportes/",
+            "/juridico/",
+            "/juridico/informes/",
         ],
+        "juridico": ["/juridico/"],
         "atencion": ["/atencion/", "/atencion/nueva/", "/atencion/trabajador/"],
     }
     for username, urls in pages.items():
@@ -237,3 +253,132 @@ def test_login_and_register_an_action_with_the_keyboard_alone(a11y_world, page, 
     expect(page.get_by_text("Gestión registrada.")).to_be_visible()
     expect(page.get_by_test_id("chronology")).to_contain_text("No contesta")
     screenshot(page, "a11y-gestion-con-teclado")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreement_desk_and_case_forms_in_their_error_state(
+    a11y_world, page, login, live_server, settings, tmp_path
+):
+    """Issue 16, the forms the last review found outside the shared pattern: each agreement, service
+    desk and case file form sent with errors keeps the browser's English out (`novalidate`), shows
+    the server's Spanish message beside each field under the id its `aria-describedby` names, marks
+    it `aria-invalid`, gives the focus to the error summary, and has 0 WCAG 2.1 A/AA violations."""
+    from cobranza.agreements import services as agreement_services
+    from tests.agreements.helpers import pay
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    axe = Axe()
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found = _violations(axe, page)
+        if found:
+            problems[f"{name} ({page.url.removeprefix(base)})"] = found
+        screenshot(page, f"a11y-{name}")
+
+    employer, case, agreement = a11y_world.employer, a11y_world.case, a11y_world.agreement
+    users = a11y_world.world.users
+
+    # the agreement options of 100000004 (100000002's periods are held by its draft): a premium and a
+    # number of installments typed wrong
+    login("jefe")
+    page.goto(f"{base}/convenios/patrono/100000004/opciones/")
+    simulate = page.get_by_test_id("simulate-form")
+    simulate.get_by_label("Prima ($)").fill("cien")
+    simulate.get_by_label(re.compile(r"Cuotas \(máx")).fill("0")
+    simulate.get_by_role("button", name="Calcular", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_down_payment", "id_installments"])
+    expect(page.locator("#id_installments_error")).to_have_text("Al menos una cuota.")
+    check("convenio-opciones-error")
+    _logout(page)
+
+    # the draft, cancelled without a reason by its drafter
+    login("gestor1")
+    page.goto(f"{base}/convenios/{agreement.pk}/")
+    page.get_by_test_id("cancel-form").get_by_role("button", name="Anular").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_reason"])
+    expect(page.locator("#id_reason_error")).to_have_text("Indique el motivo de la anulación.")
+    check("convenio-anular-error")
+    _logout(page)
+
+    # the case file's letter, document and state forms (the action form is checked above)
+    login("gestor1")
+    page.goto(f"{base}/expedientes/{case.pk}/")
+    letter = page.get_by_test_id("letter-form")
+    letter.get_by_label("Próxima gestión (opcional)").fill("31/02/2025")
+    letter.get_by_role("button", name="Generar carta").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_carta-next_action_on"])
+    check("expediente-carta-error")
+    page.get_by_test_id("document-form").get_by_role("button", name="Subir documento").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_documento-file", "id_documento-title"])
+    check("expediente-documento-error")
+    page.get_by_test_id("transition-form").get_by_role("button", name="Cambiar estado").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_estado-reason"])
+    check("expediente-estado-error")
+    _logout(page)
+
+    # the agreement signed: the head's check (a date that does not exist), restructure (empty) and call
+    agreement_services.agreement_approve(actor=users.jefe, agreement=agreement)
+    payment = pay(employer, "PRIMA-1", agreement.as_of.replace(day=5, month=7), "286.98")
+    agreement_services.agreement_register_down_payment(
+        actor=users.gestor1, agreement=agreement, payment=payment
+    )
+    login("jefe")
+    page.goto(f"{base}/convenios/{agreement.pk}/")
+    check_form = page.get_by_test_id("check-form")
+    check_form.get_by_label("Revisar cuotas al").fill("31/02/2024")
+    check_form.get_by_role("button", name="Revisar").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_as_of"])
+    check("convenio-revision-error")
+    page.get_by_test_id("restructure-form").get_by_role("button", name="Reestructurar").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_down_payment", "id_installments"])
+    expect(page.locator("#id_down_payment_error")).to_have_text("Indique la prima.")
+    check("convenio-reestructura-error")
+    call = page.get_by_test_id("call-form")
+    call.get_by_label("Fecha", exact=True).fill("")
+    call.get_by_label("Monto prometido").fill("mucho")
+    call.get_by_role("button", name="Registrar llamada").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_called_on", "id_promised_amount"])
+    check("convenio-llamada-error")
+    _logout(page)
+
+    # the service desk: a registration sent empty, then an attachment, a worker's inquiry, the report
+    login("atencion")
+    page.goto(f"{base}/atencion/nueva/")
+    page.get_by_role("button", name="Registrar", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_requester_name", "id_description"])
+    expect(page.locator("#id_requester_name_error")).to_contain_text("obligatorio")
+    check("atencion-registro-error")
+    page.get_by_label("Nombre de quien consulta").fill("María Pérez, contadora")
+    page.get_by_label("Número patronal").fill(employer.employer_number)
+    page.get_by_label("Detalle").fill("Pide su estado de cuenta.")
+    page.get_by_role("button", name="Registrar", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("attachment-form").get_by_role("button", name="Adjuntar").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_attachment"])
+    check("atencion-adjunto-error")
+    page.goto(f"{base}/atencion/trabajador/?q={employer.employer_number}&patrono={employer.employer_number}")
+    page.get_by_role("button", name="Responder y registrar").click()
+    page.wait_for_load_state("networkidle")
+    _assert_error_pattern(page, ["id_requester_name"])
+    check("atencion-trabajador-error")
+    _logout(page)
+    login("jefe")
+    page.goto(f"{base}/atencion/reportes/?start=31/02/2024&end=ayer")
+    _assert_error_pattern(page, ["id_start", "id_end"])
+    check("atencion-reportes-error")
+
+    assert not problems, "Violaciones WCAG 2.1 AA (axe-core):\n" + "\n".join(
+        f"- {where}:\n    " + "\n    ".join(found) for where, found in problems.items()
+    )

@@ -104,7 +104,7 @@ def test_call_center_records_a_call_and_cannot_change_state(world, login, live_s
     # A state change posted anyway is refused (403) with a Spanish page.
     response = page.request.post(
         f"{live_server.url}/expedientes/{case.pk}/estado/",
-        form={"to_state": "closed", "reason": "x"},
+        form={"estado-to_state": "closed", "estado-reason": "x"},
         headers={"X-CSRFToken": page.context.cookies()[0]["value"] if page.context.cookies() else ""},
     )
     assert response.status in (403,)

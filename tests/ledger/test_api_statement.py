@@ -29,6 +29,11 @@ def test_statement_equals_the_expected_json(client, world, examples, number, as_
     assert_statement_matches(got, load_expected(path))
     assert list(got) == ["employer_number", "as_of", "policy_version", "periods", "totals", "agreements"]
     employer = Employer.objects.get(employer_number=number)
+    # SPEC §5 key for key, plus each period's limitation clock (issue 11): None/False without debt.
+    for period in got["periods"]:
+        limitation_date, prescribed = period.pop("limitation_date"), period.pop("prescribed")
+        assert prescribed is False
+        assert (limitation_date is None) == (period["outstanding"] == "0.00" or period["status"] == "not_due")
     assert got == statement_for_employer(employer, as_of).to_json_dict()
 
 

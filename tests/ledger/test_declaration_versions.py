@@ -310,7 +310,12 @@ def test_the_employer_page_lists_the_versions_of_a_corrected_period(load, employ
     client.force_login(make_user("jefa", Role.DEPARTMENT_HEAD))
     url = f"/patronos/{NUMBER}/"
 
-    content = client.get(url, {"as_of": "30/06/2024"}).content.decode()
+    page = client.get(url, {"as_of": "30/06/2024"}).content.decode()
+    assert "corregida</span>" in page
+    # the versions are in the period's drill-down, fetched on demand (issue 15)
+    detail = f"/patronos/{NUMBER}/estado-de-cuenta/periodos/2024-01/"
+    assert f'hx-get="{detail}?as_of=2024-06-30"' in page
+    content = client.get(detail, {"as_of": "2024-06-30"}, headers={"HX-Request": "true"}).content.decode()
     table = content[content.index('data-testid="declaration-versions"') :]
     table = table[: table.index("</table>")]
     assert "Versiones de la planilla" in table
@@ -319,10 +324,9 @@ def test_the_employer_page_lists_the_versions_of_a_corrected_period(load, employ
     assert "10/02/2024" in first and "$105.00" in first and "$30.00" in first and "reemplazada" in first
     assert "2 · corrección" in second and "01/06/2024" in second and "$94.50" in second and "$27.00" in second
     assert 'class="table-success"' in second and "vigente" in second
-    assert "corregida</span>" in content
 
     # As of a date before the correction, the first filing is in force and the correction is later.
-    content = client.get(url, {"as_of": "31/03/2024"}).content.decode()
+    content = client.get(detail, {"as_of": "2024-03-31"}, headers={"HX-Request": "true"}).content.decode()
     table = content[content.index('data-testid="declaration-versions"') :]
     first, second = table[: table.index("</table>")].split("<tr", 3)[2:4]
     assert 'class="table-success"' in first and "vigente" in first
@@ -334,8 +338,13 @@ def test_a_period_never_corrected_shows_no_versions_table(load, employer, client
     load("declarations", "2024-01,1,1000.00,75.00,30.00,2024-02-10,employer")
     client.force_login(make_user("jefa", Role.DEPARTMENT_HEAD))
     content = client.get(f"/patronos/{NUMBER}/", {"as_of": "30/06/2024"}).content.decode()
-    assert 'data-testid="statement-table"' in content
-    assert "declaration-versions" not in content
+    assert 'data-testid="statement-table"' in content and "corregida</span>" not in content
+    detail = client.get(
+        f"/patronos/{NUMBER}/estado-de-cuenta/periodos/2024-01/",
+        {"as_of": "2024-06-30"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "declaration-versions" not in detail
 
 
 # ------------------------------------------------------------------------------------- migration

@@ -27,9 +27,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F5")
 
 
 def _html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # loading pango costs time and only PDFs need it
+    from cobranza.common.pdf import html_to_pdf  # WeasyPrint is loaded only when a PDF is made
 
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 # ------------------------------------------------------------------------------------ agreement PDF

@@ -64,6 +64,12 @@ def _first_error(form: Any) -> str:
 # ------------------------------------------------------------------------------------ list
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(
+    request: HttpRequest, *, status: int = 200, check_form: CheckForm | None = None
+) -> HttpResponse:
     state = request.GET.get("estado", "")
     qs = selectors.visible_agreements(user=request.user).order_by("-created_at", "-id")
     if state in AgreementState.values:
@@ -74,9 +80,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "states": AgreementState.choices,
         "pending": list(selectors.pending_approval(user=request.user)),
         "can_check": services.can_run_check(request.user),
-        "check_form": CheckForm(),
+        "check_form": check_form or CheckForm(),
     }
-    return render(request, "agreements/list.html", context)
+    return render(request, "agreements/list.html", context, status=status)
 
 
 # ------------------------------------------------------------------------------------ options and draft
@@ -125,6 +131,8 @@ def employer_options(request: HttpRequest, employer_number: str) -> HttpResponse
             )
         except AgreementOptionError as exc:
             sim_error = str(exc)
+            # Said in the form's error summary, like any other refusal of what was typed (issue 16).
+            form.add_error(None, sim_error)
     context = {
         "employer": employer,
         "opts": opts,
@@ -178,7 +186,14 @@ def _cents_text(cents: int) -> str:
 # ------------------------------------------------------------------------------------ the agreement
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    return _detail_page(request, _agreement(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest, agreement: Agreement, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The agreement's page; a form sent with errors comes back bound (`forms`), with status 400, so
+    each message shows beside its field and the error summary takes the focus (issue 16)."""
     user = request.user
     payments = (
         [p for p in selectors.candidate_down_payments(agreement) if p.paid_on < agreement.start]
@@ -203,18 +218,18 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_check": agreement.state == AgreementState.ACTIVE and services.can_run_check(user),
         "can_call": agreement.state in (AgreementState.ACTIVE, AgreementState.LAPSED)
         and services.can_record_call(user),
-        "down_payment_form": DownPaymentForm(payments=payments),
-        "cancel_form": CancelForm(),
+        "down_payment_form": forms.get("down_payment_form") or DownPaymentForm(payments=payments),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
         "can_restructure": agreement.state in (AgreementState.ACTIVE, AgreementState.LAPSED)
         and services.can_approve(user),
-        "restructure_form": RestructureForm(),
+        "restructure_form": forms.get("restructure_form") or RestructureForm(),
         "restructured_into": Agreement.objects.filter(restructured_from=agreement).first(),
-        "check_form": CheckForm(),
-        "call_form": CallForm(initial={"called_on": business_date()}),
+        "check_form": forms.get("check_form") or CheckForm(),
+        "call_form": forms.get("call_form") or CallForm(initial={"called_on": business_date()}),
         "paid_total": sum(i.paid_amount for i in agreement.installments.all()),
         **_agreement_audit_context(user, agreement),
     }
-    return render(request, "agreements/detail.html", context)
+    return render(request, "agreements/detail.html", context, status=status)
 
 
 def _agreement_audit_context(user: Any, agreement: Agreement) -> dict[str, Any]:
@@ -262,8 +277,7 @@ def agreement_restructure(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = RestructureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return _detail_page(request, agreement, status=400, restructure_form=form)
     try:
         new = services.agreement_restructure(
             actor=request.user,
@@ -286,7 +300,9 @@ def agreement_restructure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _detail_page(request, _agreement(request, pk), status=400, cancel_form=form)
+    reason = form.cleaned_data["reason"]
     return _post_action(
         request,
         pk,
@@ -304,8 +320,7 @@ def agreement_down_payment(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = DownPaymentForm(request.POST, payments=payments)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return _detail_page(request, agreement, status=400, down_payment_form=form)
     payment = form.payments[form.cleaned_data["payment"]]
     return _post_action(
         request,
@@ -319,12 +334,11 @@ def agreement_down_payment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agreement_check(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
     form = CheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:detail", pk=pk)
+        return _detail_page(request, agreement, status=400, check_form=form)
     as_of = form.as_of_or(business_date())
-    agreement = _agreement(request, pk)
     try:
         result = services.agreements_check(actor=request.user, as_of=as_of, agreements=[agreement])
     except ApplicationError as exc:
@@ -341,8 +355,7 @@ def agreements_check_all(request: HttpRequest) -> HttpResponse:
     if not services.can_run_check(request.user):
         raise PermissionDenied
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:list")
+        return _list_page(request, status=400, check_form=form)
     try:
         result = services.agreements_check(actor=request.user, as_of=form.as_of_or(business_date()))
     except ApplicationError as exc:
@@ -367,8 +380,7 @@ def agreement_call(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = CallForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:detail", pk=pk)
+        return _detail_page(request, agreement, status=400, call_form=form)
     data = form.cleaned_data
     amount = data.get("promised_amount")
     return _post_action(
@@ -395,6 +407,12 @@ def _require(allowed: bool) -> None:
 
 @login_required
 def call_list(request: HttpRequest) -> HttpResponse:
+    return _call_list_page(request)
+
+
+def _call_list_page(
+    request: HttpRequest, *, status: int = 200, import_form: CallImportForm | None = None
+) -> HttpResponse:
     _require(selectors.can_see_call_list(request.user))
     today = business_date()
     rows = selectors.defaulted_agreements(user=request.user, as_of=today)
@@ -410,11 +428,12 @@ def call_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "as_of": today,
-            "import_form": CallImportForm(),
+            "import_form": import_form or CallImportForm(),
             "can_import": selectors.can_import_calls(request.user),
             "own_portfolio": selectors.sees_own_portfolio_only(request.user),
             "broken_promises": broken_promises(user=request.user),
         },
+        status=status,
     )
 
 
@@ -425,8 +444,7 @@ def call_import(request: HttpRequest) -> HttpResponse:
     _require(selectors.can_import_calls(request.user))
     form = CallImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("agreements:call_list")
+        return _call_list_page(request, status=400, import_form=form)
     try:
         parsed = documents.read_call_outcomes(form.cleaned_data["file"].read())
         visible = {a.number: a for a in selectors.visible_agreements(user=request.user)}

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Schema
 
-from cobranza.api import agreements, cases, desk, employers, hygiene, ledger
+from cobranza.api import agreements, cases, desk, employers, hygiene, ledger, legal, publications
 from cobranza.api.auth import BearerToken, api_token_issue, api_tokens_revoke, authenticate_for_token
 from cobranza.api.errors import CobranzaAPI, ErrorOut, install_error_handlers
 from cobranza.api.models import ApiToken
@@ -79,6 +79,8 @@ api.add_router("/", ledger.router)
 api.add_router("/", agreements.router)
 api.add_router("/", hygiene.router)
 api.add_router("/", desk.router)
+api.add_router("/", legal.router)  # judicial referrals (issue 11)
+api.add_router("/", publications.router)
 
 
 # The error contract (typed Spanish `ErrorOut` for every status) lives in cobranza.api.errors.

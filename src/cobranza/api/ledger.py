@@ -2,7 +2,8 @@
 
 `StatementOut` describes that JSON field by field (money as strings with two decimals, dates as
 AAAA-MM-DD, `status` one of four values) so the OpenAPI document and schemathesis can check it; the
-body is still `Statement.to_json_dict()`, key for key.
+body is `Statement.to_json_dict()`, key for key, plus each period's limitation date and "prescribed"
+mark (SPEC §8).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ninja.errors import HttpError
 from cobranza.api.employers import get_visible_employer
 from cobranza.common.dates import business_date, parse_user_date
 from cobranza.common.errors import ApplicationError
-from cobranza.ledger.selectors import statement_for_employer
+from cobranza.ledger.selectors import limitation_dates, statement_for_employer
 
 router = Router(tags=["estados de cuenta"])
 
@@ -50,6 +51,16 @@ class StatementPeriodOut(Schema):
     outstanding: str = Money("Total pendiente del período.")
     worker_share: str = Money("Cuota laboral incluida en la cotización.")
     worker_share_outstanding: str = Money("Cuota laboral retenida y no enterada.")
+    limitation_date: date | None = Field(
+        None,
+        description=(
+            "Fecha en que el período prescribe (o prescribió): cinco años según la política desde el "
+            "vencimiento o desde la última interrupción (aviso, convenio, demanda). Vacía si no hay deuda."
+        ),
+    )
+    prescribed: bool = Field(
+        False, description="Período marcado prescrito: fuera de la deuda cobrable (se conserva)."
+    )
 
 
 class StatementTotalsOut(Schema):
@@ -107,4 +118,10 @@ def employer_statement(request: HttpRequest, employer_number: str, as_of: str = 
         statement = statement_for_employer(employer, day)
     except ApplicationError as error:
         raise HttpError(422, error.message) from None
-    return statement.to_json_dict()
+    body = statement.to_json_dict()
+    clocks = limitation_dates(employer=employer, as_of=day)
+    for line, period in zip(statement.periods, body["periods"], strict=True):
+        clock = clocks.get(line.period) if line.outstanding_cents else None
+        period["limitation_date"] = clock.limitation_date if clock else None
+        period["prescribed"] = bool(clock and clock.prescribed)
+    return body

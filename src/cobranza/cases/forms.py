@@ -107,6 +107,11 @@ class ActionForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    """A document uploaded to the case file. Like every secondary form of the case page its fields
+    carry a prefix («documento-…»): the page holds five forms and no id may repeat (issue 16)."""
+
+    prefix = "documento"
+
     file = forms.FileField(
         label="Archivo (PDF, JPG, PNG, DOCX o XLSX; máximo 20 MB)",
         widget=_sm(forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})),
@@ -129,6 +134,11 @@ class DocumentForm(forms.Form):
 
 
 class LetterForm(forms.Form):
+    """A collection letter generated into the case file; prefix «carta» (its «next_action_on» would
+    otherwise repeat the action form's id on the same page)."""
+
+    prefix = "carta"
+
     letter_type = forms.ChoiceField(
         label="Carta", choices=LetterType.choices, widget=_sm(forms.Select(), True)
     )
@@ -174,6 +184,10 @@ class EmailLetterForm(LetterForm):
 
 
 class TransitionForm(forms.Form):
+    """A state change of the case file decided by a person; prefix «estado»."""
+
+    prefix = "estado"
+
     to_state = forms.ChoiceField(label="Nuevo estado", choices=(), widget=_sm(forms.Select(), True))
     close_reason = forms.ChoiceField(
         label="Motivo de cierre",

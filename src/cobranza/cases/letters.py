@@ -88,10 +88,10 @@ def letter_pdf(
 ) -> bytes:
     """The notice as PDF; `stamp` (`documents.services.DocumentStamp`) prints the register's number
     and verification code when the notice is issued through the documents register."""
-    from weasyprint import HTML  # loading pango costs time: only when a letter is made
+    from cobranza.common.pdf import html_to_pdf  # WeasyPrint is loaded only when a PDF is made
 
     context = letter_context(
         case=case, statement=statement, template=template, collector=collector, issued_on=issued_on
     )
     html = render_to_string("cases/letter_pdf.html", {**context, "stamp": stamp})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -47,7 +47,8 @@ S = CaseState
 # - agreement: fulfilled (every installment paid) or lapsed (installments overdue, SPEC §6).
 # - fulfilled: closed (paid).
 # - lapsed: a new agreement is re-negotiated, referred to legal, or closed.
-# - referred_to_legal: closed once legal finishes (paid, prescribed or uncollectible).
+# - referred_to_legal: closed once legal finishes (paid, prescribed or uncollectible); back to
+#   in_collection when the legal unit returns the referral.
 # - closed: final; new debt opens a new case.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.OPEN: frozenset({S.IN_COLLECTION, S.AGREEMENT, S.CLOSED}),
@@ -55,7 +56,7 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.AGREEMENT: frozenset({S.FULFILLED, S.LAPSED}),
     S.FULFILLED: frozenset({S.CLOSED}),
     S.LAPSED: frozenset({S.AGREEMENT, S.REFERRED_TO_LEGAL, S.CLOSED}),
-    S.REFERRED_TO_LEGAL: frozenset({S.CLOSED}),
+    S.REFERRED_TO_LEGAL: frozenset({S.IN_COLLECTION, S.CLOSED}),
     S.CLOSED: frozenset(),
 }
 # The states that follow the employer's payment agreement (SPEC §6): set only by the agreement's own
@@ -63,10 +64,21 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
 # lapsed; `case_follow_agreement`), never by hand, so a case never says "Convenio cumplido" with
 # installments unpaid or "En convenio de pago" without an agreement.
 AGREEMENT_STATES: frozenset[str] = frozenset({S.AGREEMENT, S.FULFILLED, S.LAPSED})
-# What a person decides (`case_transition`): start collection, refer to legal, close. A case in
-# "agreement" has no manual move: it follows its agreement.
+# The referral's moves (issue 11): into "Remitido a cobro judicial" only when a head approves a
+# judicial referral, and back to "En gestión de cobro" only when the legal unit returns it
+# (`case_follow_referral`, called by `cobranza.legal.services`), never by hand.
+REFERRAL_MOVES: frozenset[tuple[str, str]] = frozenset(
+    {
+        (S.IN_COLLECTION, S.REFERRED_TO_LEGAL),
+        (S.LAPSED, S.REFERRED_TO_LEGAL),
+        (S.REFERRED_TO_LEGAL, S.IN_COLLECTION),
+    }
+)
+# What a person decides (`case_transition`): start collection, close. A case in "agreement" has no
+# manual move: it follows its agreement; the referral's moves follow the referral.
 MANUAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    state: targets - AGREEMENT_STATES for state, targets in CASE_TRANSITIONS.items()
+    state: frozenset(t for t in targets - AGREEMENT_STATES if (state, t) not in REFERRAL_MOVES)
+    for state, targets in CASE_TRANSITIONS.items()
 }
 ACTIVE_STATES = frozenset(s for s in CaseState.values if s != CaseState.CLOSED)
 

@@ -93,6 +93,9 @@ CHRONOLOGY_EVENTS = (
     "hygiene.request_created",
     "hygiene.request_resolved",
     "hygiene.request_rejected",
+    "legal.referral_requested",
+    "legal.referral_transition",
+    "legal.step_recorded",
 )
 PROMISE_LABELS = {"pending": "pendiente", "kept": "cumplida", "broken": "incumplida"}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cobranza.cases import views, views_reports, views_work
+from cobranza.cases import views, views_limitation, views_reports, views_work
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("informe/", views_reports.report_page, name="report"),
     path("informe.xlsx", views_reports.report_xlsx, name="report_xlsx"),
     path("informe.pdf", views_reports.report_pdf, name="report_pdf"),
+    path("prescripciones/", views_limitation.limitation_page, name="limitation"),
+    path("prescripciones.xlsx", views_limitation.limitation_xlsx, name="limitation_xlsx"),
     path("cartas/", views_work.letter_batch_new, name="letter_batch_new"),
     path("cartas/lote/<int:pk>/", views_work.letter_batch, name="letter_batch"),
     path("cartas/lote/<int:pk>/avanzar/", views_work.letter_batch_step, name="letter_batch_step"),

@@ -83,6 +83,7 @@ def _visible_case(request: HttpRequest, pk: int) -> CaseFile:
 
 
 def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **forms) -> HttpResponse:  # type: ignore[no-untyped-def]
+    from cobranza.cases.limitation import case_limitation
     from cobranza.ledger.selectors import statement_for_employer
 
     head = is_head(request.user)
@@ -122,6 +123,7 @@ def _case_page(request: HttpRequest, case: CaseFile, *, status: int = 200, **for
         "email_form": forms.get("email_form") or EmailLetterForm(case=case),
         "transition_form": forms.get("transition_form") or TransitionForm(case=case, is_head=head),
         "answer_form": AnswerForm(),
+        "limitation": case_limitation(employer=case.employer, statement=statement) if statement else None,
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -306,9 +308,9 @@ def case_change_state(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"El expediente pasó a «{case.get_state_display()}».")
             return redirect("cases:detail", pk=case.pk)
-    elif request.POST.get("to_state") in AGREEMENT_STATES:
+    elif request.POST.get("estado-to_state") in AGREEMENT_STATES:
         # Not even a choice of the form (the page may show no form at all): say why.
-        messages.error(request, agreement_state_refusal(request.POST["to_state"]))
+        messages.error(request, agreement_state_refusal(request.POST["estado-to_state"]))
     return _case_page(request, case, status=400, transition_form=form)
 
 

@@ -145,7 +145,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
+    from cobranza.common.pdf import html_to_pdf  # WeasyPrint is loaded only when a PDF is made
 
     report, context = _report(request)
     top = max((total for _, _, total in report.recovered_rows()), default=0) or 1
@@ -159,7 +159,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
             "issued_by": request.user.get_full_name() or request.user.username,
         },
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="informe-resultados-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.pdf"'
     )

@@ -23,7 +23,7 @@ from cobranza.cases.services.actions import promise_grace_days
 from cobranza.common.dates import business_date
 from cobranza.common.errors import ApplicationError
 from cobranza.employers.models import Employer, normalize_search
-from cobranza.engine.calendar import add_months, due_date
+from cobranza.engine.calendar import due_date
 from cobranza.portfolio.selectors import portfolio_filter
 
 # The rules of the score, shown on the page as they are applied.
@@ -87,6 +87,7 @@ class WorkItem:
     days_without_contact: int | None
     parts: list[ScorePart] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    limitation_alert: str = ""  # «prescribe el dd/mm/aaaa» inside the policy's alert window
 
     @property
     def score(self) -> int:
@@ -109,7 +110,14 @@ def worklist(
 ) -> list[WorkItem]:
     """The collector's work items, highest score first (ties: employer number)."""
     from cobranza.engine.money import cents_to_decimal
-    from cobranza.ledger.selectors import collectible_overdue, policy_for, suspended_periods
+    from cobranza.ledger.models import LimitationRestart
+    from cobranza.ledger.selectors import (
+        collectible_overdue,
+        limitation_clock,
+        policy_for,
+        prescribed_periods,
+        suspended_periods,
+    )
 
     today = today or business_date()
     try:
@@ -141,6 +149,13 @@ def worklist(
     # all of whose overdue debt is in claim leaves the list (one query; a live statement only for
     # the few employers with a claim open).
     suspended = suspended_periods(employers=[e.pk for e in employers], as_of=today)
+    # Prescribed periods (SPEC §8) leave the collectible debt the same way (one query).
+    prescribed = prescribed_periods(employers=[e.pk for e in employers], as_of=today)
+    restarts: dict[tuple[int, str], list[date]] = {}
+    for employer_id, period, day in LimitationRestart.objects.filter(
+        employer__in=[e.pk for e in employers], restarted_on__lte=today
+    ).values_list("employer_id", "period", "restarted_on"):
+        restarts.setdefault((employer_id, period), []).append(day)
     items = []
     for employer in employers:
         case = cases.get(employer.pk)
@@ -150,11 +165,16 @@ def worklist(
         current = snapshot.current_outstanding if snapshot else None
         months = snapshot.months_in_arrears if snapshot else 0
         oldest = snapshot.oldest_unpaid_period if snapshot else ""
-        if employer.pk in suspended:
+        if employer.pk in suspended or employer.pk in prescribed:
             collectible = collectible_overdue(
-                employer=employer, as_of=today, suspended=suspended[employer.pk]
+                employer=employer,
+                as_of=today,
+                suspended=suspended.get(employer.pk, set()),
+                prescribed=prescribed.get(employer.pk, set()),
             )
-            if collectible.suspended_cents and not collectible.overdue_cents:
+            if (
+                collectible.suspended_cents or collectible.prescribed_cents
+            ) and not collectible.overdue_cents:
                 continue
             overdue = cents_to_decimal(collectible.overdue_cents)
             months, oldest = collectible.months_in_arrears, collectible.oldest_period
@@ -162,7 +182,13 @@ def worklist(
             continue
         limitation_on = None
         if oldest and policy is not None:
-            limitation_on = add_months(due_date(oldest, policy), 12 * policy.limitation_years)
+            # From the due date or the last restart (notice delivered, agreement, lawsuit).
+            limitation_on, _ = limitation_clock(
+                due=due_date(oldest, policy),
+                restarts=restarts.get((employer.pk, oldest), []),
+                years=policy.limitation_years,
+                as_of=today,
+            )
         if case is not None and case.last_contact_at is not None:
             # max: with a business date in the past, a contact stamped in real time is "today".
             days = max(0, (today - timezone.localtime(case.last_contact_at).date()).days)
@@ -179,7 +205,10 @@ def worklist(
             returned_actions=case.returned if case else 0,
             days_without_contact=days,
         )
-        item.parts = _score_parts(item, today, policy.limitation_alert_days if policy else 180)
+        alert_days = policy.limitation_alert_days if policy else 180
+        item.parts = _score_parts(item, today, alert_days)
+        if limitation_on is not None and 0 < (limitation_on - today).days <= alert_days:
+            item.limitation_alert = f"Prescribe el {limitation_on:%d/%m/%Y}"
         item.reasons = _reasons(item, today)
         items.append(item)
     if reason in REASONS:

@@ -17,6 +17,7 @@ HOME_BY_ROLE = (
     (roles.Role.COLLECTOR, "cases:worklist"),
     (roles.Role.CALL_CENTER, "agreements:call_list"),
     (roles.Role.SERVICE_DESK, "desk:index"),
+    (roles.Role.LEGAL, "legal:index"),  # the legal unit's work page (issue 11)
 )
 
 

@@ -42,9 +42,23 @@ app.conf.beat_schedule = {
     },
     # Account hygiene after the recompute (credit balances and closed employers' debt come from the
     # snapshots): findings upserted by key, automatic clean-up requests to the areas.
+    # Limitation (SPEC §8): periods whose limitation date passed with debt unpaid are marked
+    # prescribed; the candidates come from the snapshots, so after the recompute.
+    "marcar-prescripciones-cada-noche": {
+        "task": "ledger.limitation_check",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     "depurar-cuentas-cada-noche": {
         "task": "hygiene.scan",
         "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    # Publication list (SPEC §8): published employers that paid or signed an agreement are marked
+    # "regularizado" (after the recompute and the limitation check).
+    "marcar-regularizados-de-publicacion-cada-noche": {
+        "task": "publications.regularizations",
+        "schedule": crontab(hour=3, minute=30),
         "options": {"expires": 6 * 3600},
     },
 }

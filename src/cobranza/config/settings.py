@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "cobranza.documents",  # the register of every document issued (low layer: any app registers)
     "cobranza.desk",
     "cobranza.hygiene",
+    "cobranza.legal",  # judicial referral, debt certificate, the legal unit's work (issue 11)
+    "cobranza.publications",  # the list of resisting employers for the media (issue 11)
     "cobranza.api",
 ]
 

@@ -19,9 +19,11 @@ urlpatterns = [
     path("cartera/", include("cobranza.portfolio.urls")),
     path("convenios/", include("cobranza.agreements.urls")),
     path("depuracion/", include("cobranza.hygiene.urls")),
+    path("publicaciones/", include("cobranza.publications.urls")),
     path("auditoria/", include("cobranza.common.audit_urls")),
     path("informes/", include("cobranza.reports.urls")),
     path("atencion/", include("cobranza.desk.urls")),
+    path("juridico/", include("cobranza.legal.urls")),
     path("", include("cobranza.documents.urls")),  # public /verificar/ and /documentos/<n>/archivo
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ def qr_data_uri(text: str) -> str:
 def certificate_pdf(
     *, employer: Employer, result: Solvency, stamp: Any, valid_from: date, valid_until: date, issued_by: str
 ) -> bytes:
-    from weasyprint import HTML  # loading pango costs time: only when a certificate is made
+    from cobranza.common.pdf import html_to_pdf  # WeasyPrint is loaded only when a PDF is made
 
     html = render_to_string(
         "desk/solvency_pdf.html",
@@ -36,4 +36,4 @@ def certificate_pdf(
             "validity_days": (valid_until - stamp.issued_on).days,
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -46,6 +46,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,6 +63,14 @@ DUE_DAY = 14  # approximation of the 10th business day of the next month
 ON_TIME_LAST_DAY = 12  # the 10th business day is never before the 12th
 LATE_FILING_DAYS = (21, 28)  # past any 10th business day
 DEBTOR_SHARE = 0.09
+#: Employers are generated in blocks of this many: block 0 is driven by `random.Random(seed)`, block
+#: b > 0 by its own `random.Random(f"{seed}/{b}")` and its own range of employer numbers, so blocks
+#: can be generated independently (in parallel, by `cobranza seed`'s streaming path) and the data of
+#: a portfolio of up to BLOCK_EMPLOYERS employers is exactly what it was before blocks existed.
+BLOCK_EMPLOYERS = 10_000
+#: Employer numbers of block b start after 400,000,000 + b × BLOCK_NUMBERS (each employer advances
+#: the number by 1 to 40, so a block never reaches the next one's range).
+BLOCK_NUMBERS = BLOCK_EMPLOYERS * 40 + 1000
 
 EMPLOYER_COLUMNS = (
     "employer_number,nit,legal_name,trade_name,sector,branch,address,phone,email,"
@@ -340,10 +349,12 @@ def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
+@lru_cache(maxsize=4096)
 def _period(m: int) -> str:
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
 
+@lru_cache(maxsize=65536)
 def _day(m: int, day: int) -> date:
     year, month = divmod(m, 12)
     return date(year, month + 1, min(day, monthrange(year, month + 1)[1]))
@@ -404,8 +415,8 @@ Payment = tuple[date, int, int | None]  # (paid_on, cents, period paid or None)
 class _Generator:
     """One pass over the employers; writes the three files as it goes (memory stays flat)."""
 
-    def __init__(self, *, seed: int, years: int, today: date) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, *, seed: int, years: int, today: date, block: int = 0) -> None:
+        self.rng = random.Random(seed) if block == 0 else random.Random(f"{seed}/{block}")
         self.today = today
         self.last = _month_index(today) - 1  # the month before today
         self.first = self.last - years * 12 + 1
@@ -420,7 +431,7 @@ class _Generator:
         self.branch_seen = [0] * len(BRANCHES)
         self.branch_offset = [self.rng.random() for _ in BRANCHES]
         self.used_names: set[str] = set()
-        self.next_number = 400_000_000 + self.rng.randrange(1000)
+        self.next_number = 400_000_000 + block * BLOCK_NUMBERS + self.rng.randrange(1000)
 
     # -- small choices -------------------------------------------------------------------------
     def _pick(self, cum: list[float], items: Sequence[T]) -> T:
@@ -699,6 +710,44 @@ class _Generator:
         return paid_on, contribution + _percent(contribution, months_late(_due(m), paid_on)) + fine, m
 
 
+def blocks(employers: int) -> int:
+    """How many blocks of `BLOCK_EMPLOYERS` a portfolio of `employers` spans."""
+    return -(-employers // BLOCK_EMPLOYERS)
+
+
+def block_size(employers: int, block: int) -> int:
+    return min(BLOCK_EMPLOYERS, employers - block * BLOCK_EMPLOYERS)
+
+
+def new_summary(folder: Path, *, years: int, today: date) -> SyntheticSummary:
+    last = _month_index(today) - 1
+    return SyntheticSummary(
+        folder=folder, today=today, first_period=_period(last - years * 12 + 1), last_period=_period(last)
+    )
+
+
+def generate_block(
+    *,
+    seed: int,
+    years: int,
+    today: date,
+    block: int,
+    count: int,
+    write: dict[str, Callable[[list[Any]], Any]],
+    summary: SyntheticSummary,
+    every: int = 0,
+    flush: Callable[[], Any] | None = None,
+) -> None:
+    """The first `count` employers of `block`, each written row by row through `write` (the same
+    rows `generate_portfolio` puts in its files); `flush()` is called after every `every` employers
+    and at the end (the streaming seed loads a chunk of employers at a time)."""
+    generator = _Generator(seed=seed, years=years, today=today, block=block)
+    for n in range(1, count + 1):
+        generator.employer(summary, write)
+        if flush is not None and (n == count or (every and n % every == 0)):
+            flush()
+
+
 def generate_portfolio(
     folder: Path | str,
     *,
@@ -720,10 +769,7 @@ def generate_portfolio(
         today = business_date()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    generator = _Generator(seed=seed, years=years, today=today)
-    summary = SyntheticSummary(
-        folder=folder, today=today, first_period=_period(generator.first), last_period=_period(generator.last)
-    )
+    summary = new_summary(folder, years=years, today=today)
     columns = {
         "employers": EMPLOYER_COLUMNS,
         "declarations": DECLARATION_COLUMNS,
@@ -735,8 +781,10 @@ def generate_portfolio(
         for kind, writer in writers.items():
             writer.writerow(columns[kind])
         write = {kind: writer.writerow for kind, writer in writers.items()}
-        for _ in range(employers):
-            generator.employer(summary, write)
+        for block in range(blocks(employers)):
+            generator = _Generator(seed=seed, years=years, today=today, block=block)
+            for _ in range(block_size(employers, block)):
+                generator.employer(summary, write)
     finally:
         for handle in handles.values():
             handle.close()

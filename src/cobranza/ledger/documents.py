@@ -13,11 +13,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cobranza.common.pdf import html_to_pdf
 from cobranza.common.spreadsheets import workbook_bytes
 from cobranza.employers.models import Employer
 from cobranza.engine.money import cents_to_decimal
 from cobranza.engine.statement import Statement
-from cobranza.ledger.presentation import aging, agreement_rows, status_label
+from cobranza.ledger.presentation import aging, agreement_rows, prescription_split, status_label
 
 COMPONENT_COLUMNS = (
     ("contribution", "Cotización"),
@@ -30,11 +31,17 @@ WORKER_SHARE_COLUMNS = ["Cuota laboral", "Cuota laboral no enterada"]
 
 
 def statement_context(
-    statement: Statement, employer: Employer, *, claims: dict[str, list[str]] | None = None
+    statement: Statement,
+    employer: Employer,
+    *,
+    claims: dict[str, list[str]] | None = None,
+    limitation: dict[str, Any] | None = None,
 ) -> dict:
-    """`claims` (`selectors.period_claims`) marks the periods "en reclamo" (SPEC §8)."""
+    """`claims` (`selectors.period_claims`) marks the periods "en reclamo" (SPEC §8); `limitation`
+    (`selectors.limitation_dates`) gives each period with debt its limitation date or "prescrito"."""
     explanations = statement.explanations()
     claims = claims or {}
+    limitation = limitation or {}
     return {
         "statement": statement,
         "employer": employer,
@@ -44,9 +51,11 @@ def statement_context(
                 "status_label": status_label(ln.status),
                 "explanation": explanations[ln.period],
                 "claims": claims.get(ln.period, []),
+                "limitation": limitation.get(ln.period) if ln.outstanding_cents else None,
             }
             for ln in statement.periods
         ],
+        "prescription": prescription_split(statement, limitation),
         "aging": aging(statement),
         "agreement_rows": agreement_rows(statement),
         "credit_explanation": statement.explain_credit(),
@@ -61,19 +70,19 @@ def statement_pdf(
     issued_by: str = "",
     stamp: Any = None,
     claims: dict[str, list[str]] | None = None,
+    limitation: dict[str, Any] | None = None,
 ) -> bytes:
     """The statement PDF; `stamp` (`documents.services.DocumentStamp`) prints the register's
     number and verification code when the PDF is issued through the documents register."""
-    from weasyprint import HTML  # imported here: loading pango costs time and only PDFs need it
-
-    context = statement_context(statement, employer, claims=claims)
+    context = statement_context(statement, employer, claims=claims, limitation=limitation)
     context["issued_by"] = issued_by
     context["stamp"] = stamp
-    html = render_to_string("ledger/statement_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string("ledger/statement_pdf.html", context))
 
 
-def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
+def statement_xlsx(
+    statement: Statement, employer: Employer, *, limitation: dict[str, Any] | None = None
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Estado de cuenta"
@@ -140,6 +149,7 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
         ("Saldo corriente (no vencido)", t.current_cents),
         ("Cuota laboral retenida no enterada", t.worker_share_outstanding_cents),
         ("Saldo a favor", t.credit_cents),
+        *_prescription_rows(statement, limitation),
     ):
         # The label over the first three (narrow) columns, the amount in the fourth.
         ws.append([label, None, None, cents_to_decimal(cents)])
@@ -173,13 +183,24 @@ def statement_xlsx(statement: Statement, employer: Employer) -> bytes:
     return workbook_bytes(wb)
 
 
+def _prescription_rows(statement: Statement, limitation: dict[str, Any] | None) -> list[tuple[str, int]]:
+    """The collectible / prescribed split under the totals, when a period is prescribed (SPEC §8)."""
+    split = prescription_split(statement, limitation or {})
+    if not split.prescribed_cents:
+        return []
+    return [
+        ("Saldo exigible cobrable", split.collectible_cents),
+        (f"Prescrito, fuera del cobro ({', '.join(split.periods)})", split.prescribed_cents),
+    ]
+
+
 def statement_issue(*, actor: Any, employer: Employer, statement: Statement):  # type: ignore[no-untyped-def]
     """Issue the statement PDF through the documents register (SPEC §8): numbered, with its
     verification code printed, the file kept as issued and a copy of its figures. The page and
     `cobranza statement --format pdf` both issue through here (`actor` None: the command line)."""
     from cobranza.documents.models import DocumentKind
     from cobranza.documents.services import document_issue
-    from cobranza.ledger.selectors import period_claims
+    from cobranza.ledger.selectors import limitation_dates, period_claims
 
     issued_by = (
         (actor.get_full_name() or actor.get_username())
@@ -187,14 +208,16 @@ def statement_issue(*, actor: Any, employer: Employer, statement: Statement):  #
         else "el sistema (línea de comandos)"
     )
     claims = period_claims(employer=employer, as_of=statement.as_of)
+    limitation = limitation_dates(employer=employer, as_of=statement.as_of)
+    prescribed = sorted(p for p, info in limitation.items() if info.prescribed)
     return document_issue(
         actor=actor,
         kind=DocumentKind.STATEMENT,
         employer=employer,
         title=f"Estado de cuenta al {statement.as_of:%d/%m/%Y}",
         filename=f"estado-de-cuenta-{employer.employer_number}-{statement.as_of:%Y%m%d}.pdf",
-        figures={**statement.to_json_dict(), "en_reclamo": claims},
+        figures={**statement.to_json_dict(), "en_reclamo": claims, "prescritos": prescribed},
         render=lambda stamp: statement_pdf(
-            statement, employer, issued_by=issued_by, stamp=stamp, claims=claims
+            statement, employer, issued_by=issued_by, stamp=stamp, claims=claims, limitation=limitation
         ),
     )

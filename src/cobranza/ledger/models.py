@@ -622,3 +622,86 @@ class SuspendedPeriod(TimeStampedModel):
 
     def open_on(self, day: Any) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
+
+
+# ------------------------------------------------------------------------------ limitation (prescripción)
+class LimitationCause(models.TextChoices):
+    NOTICE = "notice", "Aviso documentado entregado"
+    AGREEMENT = "agreement", "Convenio de pago firmado"
+    LAWSUIT = "lawsuit", "Demanda presentada"
+
+
+class LimitationRestart(models.Model):
+    """A restart of a period's limitation clock (SPEC §4 "limitation", §8), owned by the ledger.
+
+    Written through ``ledger.services.limitation_restart_record`` by whoever documents the act: the
+    cases app when a notice letter is recorded as delivered, the agreements app when an agreement
+    is signed, the legal unit when a lawsuit is filed. The new clock runs ``limitation_years`` from
+    ``restarted_on`` (``selectors.limitation_dates``). Append-only: never edited nor deleted.
+    """
+
+    employer = models.ForeignKey(
+        Employer, related_name="limitation_restarts", on_delete=models.PROTECT, verbose_name="patrono"
+    )
+    period = models.CharField("período", max_length=7)
+    restarted_on = models.DateField("interrumpida el")
+    cause = models.CharField("causa", max_length=20, choices=LimitationCause.choices)
+    reference = models.CharField("referencia", max_length=60, blank=True)
+    created_at = models.DateTimeField("registrada", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="registrada por",
+    )
+
+    class Meta:
+        verbose_name = "interrupción de la prescripción"
+        verbose_name_plural = "interrupciones de la prescripción"
+        ordering = ["employer", "period", "restarted_on", "pk"]
+        indexes = [models.Index(fields=["employer", "period"], name="limitation_restart_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_cause_display()} el {self.restarted_on:%d/%m/%Y}"
+
+
+class PrescribedPeriod(models.Model):
+    """A period marked prescribed (SPEC §8): its limitation date passed with debt unpaid. It leaves
+    the collectible debt (``selectors.prescribed_periods``, ``collectible_overdue``) and the
+    statement shows it apart; it is never deleted.
+
+    Written by ``services.prescribed_periods_mark`` (``cobranza limitation check`` and the nightly
+    task). When a restart dated before ``limitation_date`` is recorded afterwards (a lawsuit filed
+    in time but recorded late), the mark is annulled (``revoked_on``, audited) — the row stays, and
+    a later check marks it again at the new date.
+    """
+
+    employer = models.ForeignKey(
+        Employer, related_name="prescribed_periods", on_delete=models.PROTECT, verbose_name="patrono"
+    )
+    period = models.CharField("período", max_length=7)
+    limitation_date = models.DateField("prescribió el")
+    marked_on = models.DateField("marcado el")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="marcado por",
+    )
+    revoked_on = models.DateField("marca anulada el", null=True, blank=True)
+    revoked_reason = models.CharField("motivo de la anulación", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "período prescrito"
+        verbose_name_plural = "períodos prescritos"
+        ordering = ["employer", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "period"], name="prescribed_period_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} prescrito el {self.limitation_date:%d/%m/%Y}"

@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from cobranza.engine.money import to_cents
 from cobranza.engine.policy import _LABELS as _PARAMETER_LABELS  # the engine's Spanish names
@@ -161,3 +162,33 @@ def agreement_rows(statement: Statement) -> list[AgreementRow]:
         )
         for a in statement.agreements
     ]
+
+
+@dataclass(frozen=True)
+class PrescriptionSplit:
+    """The statement's overdue debt split into what may be collected and what is prescribed (SPEC
+    §8: prescribed periods leave the collectible debt, shown apart, never deleted)."""
+
+    collectible_cents: int
+    prescribed_cents: int
+    periods: tuple[str, ...]
+    alerts: tuple[tuple[str, date], ...]  # (period, limitation date) prescribing within the alert window
+
+
+def prescription_split(statement: Statement, limitation: dict[str, Any]) -> PrescriptionSplit:
+    """From a statement and its `selectors.limitation_dates` (no query)."""
+    gone = [
+        ln
+        for ln in statement.periods
+        if ln.overdue and limitation.get(ln.period, None) is not None and limitation[ln.period].prescribed
+    ]
+    return PrescriptionSplit(
+        collectible_cents=statement.totals.overdue_cents - sum(ln.overdue_cents for ln in gone),
+        prescribed_cents=sum(ln.overdue_cents for ln in gone),
+        periods=tuple(ln.period for ln in gone),
+        alerts=tuple(
+            (ln.period, limitation[ln.period].limitation_date)
+            for ln in statement.periods
+            if ln.overdue and ln.period in limitation and limitation[ln.period].alert
+        ),
+    )

@@ -37,8 +37,11 @@ from cobranza.ledger.models import (
     BalanceSnapshot,
     Declaration,
     DeclarationVersion,
+    LimitationCause,
+    LimitationRestart,
     Payment,
     PolicyVersion,
+    PrescribedPeriod,
 )
 
 # Parsed policies by (version row id, its updated_at). A version row is never edited (a change of
@@ -455,30 +458,157 @@ def period_claims(*, employer: Employer, as_of: date) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class CollectibleOverdue:
-    """An employer's overdue debt without its periods in claim: what collection may pursue."""
+    """An employer's overdue debt without its periods in claim and its prescribed periods: what
+    collection may pursue. `suspended_cents` and `prescribed_cents` are the overdue debt left out
+    (a period both in claim and prescribed counts as prescribed)."""
 
     overdue_cents: int
     suspended_cents: int
     overdue_periods: int
     months_in_arrears: int
     oldest_period: str
+    prescribed_cents: int = 0
+    prescribed_periods: tuple[str, ...] = ()
 
 
 def collectible_overdue(
-    *, employer: Employer, as_of: date, suspended: set[str] | None = None
+    *,
+    employer: Employer,
+    as_of: date,
+    suspended: set[str] | None = None,
+    prescribed: set[str] | None = None,
 ) -> CollectibleOverdue:
     """The overdue debt of the statement at `as_of` less the periods in claim (`suspended`, by
-    default `suspended_periods` of the employer). For the few employers with a claim open: lists
-    read the balance snapshot for everybody else."""
+    default `suspended_periods` of the employer) and the prescribed periods (`prescribed`, by
+    default `prescribed_periods`). For the few employers with a claim open or a period prescribed:
+    lists read the balance snapshot for everybody else."""
     if suspended is None:
         suspended = suspended_periods(employers=employer, as_of=as_of).get(employer.pk, set())
+    if prescribed is None:
+        prescribed = prescribed_periods(employers=employer, as_of=as_of).get(employer.pk, set())
     statement = statement_for_employer(employer, as_of)
-    kept = [ln for ln in statement.periods if ln.overdue and ln.period not in suspended]
-    held = [ln for ln in statement.periods if ln.overdue and ln.period in suspended]
+    overdue = [ln for ln in statement.periods if ln.overdue]
+    gone = [ln for ln in overdue if ln.period in prescribed]
+    held = [ln for ln in overdue if ln.period in suspended and ln.period not in prescribed]
+    kept = [ln for ln in overdue if ln.period not in suspended and ln.period not in prescribed]
     return CollectibleOverdue(
         overdue_cents=sum(ln.overdue_cents for ln in kept),
         suspended_cents=sum(ln.overdue_cents for ln in held),
         overdue_periods=len(kept),
         months_in_arrears=max((ln.months_late for ln in kept), default=0),
         oldest_period=kept[0].period if kept else "",
+        prescribed_cents=sum(ln.overdue_cents for ln in gone),
+        prescribed_periods=tuple(ln.period for ln in gone),
     )
+
+
+# ------------------------------------------------------------------------------ limitation
+def prescribed_periods(
+    *, employers: Employer | int | Iterable[Employer | int], as_of: date
+) -> dict[int, set[str]]:
+    """`{employer_id: {period, …}}` of the periods marked prescribed (SPEC §8) whose limitation date
+    is on or before `as_of` (a mark annulled by a late-recorded restart does not count). One query,
+    whatever the number of employers; employers without such periods are absent.
+
+    Like `suspended_periods`, every collection list asks it: the worklist, batch letters,
+    publication candidates and judicial referral leave these periods out; the statement shows them
+    apart ("prescrito"), never deleted.
+    """
+    if isinstance(employers, Employer | int):
+        employers = [employers]
+    ids = [e if isinstance(e, int) else e.pk for e in employers]
+    out: dict[int, set[str]] = {}
+    if not ids:
+        return out
+    rows = PrescribedPeriod.objects.filter(
+        employer_id__in=ids, limitation_date__lte=as_of, revoked_on__isnull=True
+    ).values_list("employer_id", "period")
+    for employer_id, period in rows:
+        out.setdefault(employer_id, set()).add(period)
+    return out
+
+
+@dataclass(frozen=True)
+class LimitationInfo:
+    """One period's limitation clock at a date (SPEC §4 "limitation")."""
+
+    period: str
+    due_date: date
+    limitation_date: date  # the day the period prescribes (from the due date or the last restart)
+    restarted_on: date | None  # the last restart that counted (before the clock ran out)
+    cause: str  # its cause code (LimitationCause), "" without one
+    cause_label: str
+    reference: str
+    prescribed: bool  # marked prescribed (PrescribedPeriod) by `as_of`
+    expired: bool  # the limitation date is on or before `as_of` (marked or not yet)
+    alert: bool  # prescribes within the policy's `limitation_alert_days` after `as_of`
+    days_left: int
+
+
+def limitation_clock(
+    *, due: date, restarts: Iterable[date], years: int, as_of: date
+) -> tuple[date, date | None]:
+    """`(limitation date, the restart that set it or None)`: `years` from the due date; a restart
+    dated on or before `as_of` and BEFORE the clock ran out starts it again from its date; a restart
+    on or after the limitation date does not revive a prescribed period (the law's usual reading)."""
+    from cobranza.engine.calendar import add_months
+
+    limit, last = add_months(due, 12 * years), None
+    for day in sorted(restarts):
+        if day > as_of:
+            break
+        if day < limit:
+            limit, last = add_months(day, 12 * years), day
+    return limit, last
+
+
+def limitation_dates(*, employer: Employer, as_of: date) -> dict[str, LimitationInfo]:
+    """`{period: LimitationInfo}` for every period the employer declared whose due date is on or
+    before `as_of` (paid ones too: callers keep those with debt). The due dates come from the policy
+    timeline (each period's own version); `limitation_years` and `limitation_alert_days` from the
+    version in force at `as_of`. Four small queries (timeline key, declarations, restarts, marks)."""
+    timeline = policy_timeline()
+    policy = timeline.at(as_of)
+    last_period = f"{as_of.year:04d}-{as_of.month:02d}"
+    periods = list(
+        Declaration.objects.filter(employer=employer, period__lte=last_period)
+        .order_by("period")
+        .values_list("period", flat=True)
+    )
+    restarts: dict[str, list[tuple[date, str, str]]] = {}
+    for period, day, cause, reference in (
+        LimitationRestart.objects.filter(employer=employer, restarted_on__lte=as_of)
+        .order_by("restarted_on", "pk")
+        .values_list("period", "restarted_on", "cause", "reference")
+    ):
+        restarts.setdefault(period, []).append((day, cause, reference))
+    marked = prescribed_periods(employers=employer, as_of=as_of).get(employer.pk, set())
+    labels = dict(LimitationCause.choices)
+    out: dict[str, LimitationInfo] = {}
+    for period in periods:
+        due = timeline.due_date(period)
+        if due > as_of:
+            continue
+        own = restarts.get(period, [])
+        limit, last = limitation_clock(
+            due=due, restarts=[d for d, _, _ in own], years=policy.limitation_years, as_of=as_of
+        )
+        cause = reference = ""
+        if last is not None:
+            # the last restart of that day (several acts on one day: the latest recorded names it)
+            _, cause, reference = [r for r in own if r[0] == last][-1]
+        left = (limit - as_of).days
+        out[period] = LimitationInfo(
+            period=period,
+            due_date=due,
+            limitation_date=limit,
+            restarted_on=last,
+            cause=cause,
+            cause_label=labels.get(cause, ""),
+            reference=reference,
+            prescribed=period in marked,
+            expired=left <= 0,
+            alert=0 < left <= policy.limitation_alert_days,
+            days_left=left,
+        )
+    return out

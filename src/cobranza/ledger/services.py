@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -65,8 +65,11 @@ from cobranza.ledger.models import (
     BalanceSnapshotDraft,
     Declaration,
     DeclarationVersion,
+    LimitationCause,
+    LimitationRestart,
     Payment,
     PolicyVersion,
+    PrescribedPeriod,
     SnapshotGeneration,
     SnapshotGenerationState,
     SuspendedPeriod,
@@ -76,12 +79,14 @@ from cobranza.ledger.selectors import (
     agreements_in,
     declarations_in,
     employers_with_agreements,
+    limitation_clock,
     payments_in,
     policy_parameter_changes,
     policy_parameters_inherited,
     policy_timeline,
     policy_version_before,
     policy_version_for,
+    statement_for_employer,
 )
 
 #: Employers per chunk: one chunk's declarations and payments are in memory at a time.
@@ -427,6 +432,15 @@ def agreement_terms_record(
         employer_number=employer.employer_number,
         after={"number": number, "drafted_on": drafted_on, "signed_on": signed_on, "periods": list(periods)},
         reason=f"Convenio {number} firmado el {signed_on:%d/%m/%Y}: deuda fija al {drafted_on:%d/%m/%Y}.",
+    )
+    # A signed agreement restarts the limitation clock of its periods (SPEC §4 "limitation").
+    limitation_restart_record(
+        actor=actor,
+        employer=employer,
+        on=signed_on,
+        cause=LimitationCause.AGREEMENT,
+        reference=f"Convenio {number}",
+        periods=list(periods),
     )
     return terms
 
@@ -1384,3 +1398,266 @@ def period_suspension_close(
         reason=f"Cobro reanudado el {closed_on:%d/%m/%Y} ({reference}): {reason}"[:500],
     )
     return rows
+
+
+# ------------------------------------------------------------------------------ limitation (prescripción)
+def _restart_dates(employer: Employer, periods: Sequence[str], as_of: date) -> dict[str, list[date]]:
+    out: dict[str, list[date]] = {}
+    for period, day in LimitationRestart.objects.filter(
+        employer=employer, period__in=list(periods), restarted_on__lte=as_of
+    ).values_list("period", "restarted_on"):
+        out.setdefault(period, []).append(day)
+    return out
+
+
+@transaction.atomic
+def limitation_restart_record(
+    *,
+    actor: Any,
+    employer: Employer,
+    on: date,
+    cause: str,
+    reference: str,
+    periods: Iterable[str] | None = None,
+) -> list[LimitationRestart]:
+    """Restart the limitation clock of the employer's `periods` on `on` (SPEC §4, §8): a documented
+    notice delivered, an agreement signed or a lawsuit filed (`cause`, a `LimitationCause`), named
+    by `reference` (letter, agreement or lawsuit). `periods=None`: every period overdue (unpaid,
+    due date passed) at `on`, from the statement at that date.
+
+    A period whose clock had already run out at `on` is not revived (a restart on or after the
+    limitation date does not count, the law's usual reading): it is left out and named in the audit
+    event. A period marked prescribed whose limitation date is AFTER `on` (the act was in time but
+    recorded late) gets its mark annulled (`revoked_on`; the row stays). The same act recorded
+    twice (same period, date, cause and reference) is written once. One audit event.
+    """
+    if cause not in LimitationCause.values:
+        raise ApplicationError(f"Causa de interrupción de la prescripción desconocida: «{cause}».")
+    reference = (reference or "").strip()[:60]
+    if periods is None:
+        statement = statement_for_employer(employer, on)
+        wanted = [ln.period for ln in statement.periods if ln.overdue and ln.overdue_cents > 0]
+    else:
+        wanted = sorted({_check_period(p) for p in periods})
+        declared = set(
+            Declaration.objects.filter(employer=employer, period__in=wanted).values_list("period", flat=True)
+        )
+        missing = [p for p in wanted if p not in declared]
+        if missing:
+            raise ApplicationError(
+                f"El patrono {employer.employer_number} no tiene planilla de los períodos "
+                f"{', '.join(missing)}: no se puede interrumpir su prescripción."
+            )
+    if not wanted:
+        return []
+    timeline = policy_timeline()
+    years = timeline.at(on).limitation_years
+    earlier = _restart_dates(employer, wanted, on)
+    already = set(
+        LimitationRestart.objects.filter(
+            employer=employer, period__in=wanted, restarted_on=on, cause=cause, reference=reference
+        ).values_list("period", flat=True)
+    )
+    rows: list[LimitationRestart] = []
+    too_late: list[tuple[str, date]] = []
+    for period in wanted:
+        if period in already:
+            continue
+        limit, _ = limitation_clock(
+            due=timeline.due_date(period), restarts=earlier.get(period, []), years=years, as_of=on
+        )
+        if limit <= on:
+            too_late.append((period, limit))
+            continue
+        row = LimitationRestart(
+            employer=employer,
+            period=period,
+            restarted_on=on,
+            cause=cause,
+            reference=reference,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        row.full_clean()
+        rows.append(row)
+    if not rows and not too_late:
+        return []
+    LimitationRestart.objects.bulk_create(rows)
+    recorded = [r.period for r in rows]
+    revoked = list(
+        PrescribedPeriod.objects.select_for_update()
+        .filter(employer=employer, period__in=recorded, revoked_on__isnull=True, limitation_date__gt=on)
+        .order_by("period")
+    )
+    label = LimitationCause(cause).label
+    for mark in revoked:
+        mark.revoked_on = business_date()
+        mark.revoked_reason = (
+            f"{label} el {on:%d/%m/%Y} ({reference}), antes de la fecha de prescripción "
+            f"{mark.limitation_date:%d/%m/%Y}"
+        )[:300]
+        mark.save(update_fields=["revoked_on", "revoked_reason"])
+    sentence = f"{label} el {on:%d/%m/%Y}" + (f" ({reference})" if reference else "")
+    if recorded:
+        sentence += f": prescripción interrumpida de {', '.join(recorded)}"
+    if too_late:
+        sentence += "; ya prescritos, no se reviven: " + ", ".join(
+            f"{p} (prescribió el {d:%d/%m/%Y})" for p, d in too_late
+        )
+    if revoked:
+        sentence += "; marca de prescrito anulada: " + ", ".join(m.period for m in revoked)
+    audit.record(
+        actor=actor,
+        action="ledger.limitation_restarted",
+        object_type="ledger.limitationrestart",
+        object_id=reference or employer.employer_number,
+        employer_number=employer.employer_number,
+        after={
+            "cause": cause,
+            "restarted_on": on,
+            "reference": reference,
+            "periods": recorded,
+            "not_revived": [p for p, _ in too_late],
+            "revoked": [m.period for m in revoked],
+        },
+        reason=sentence[:500],
+    )
+    return rows
+
+
+def limitation_cutoff_period(as_of: date, years: int) -> str:
+    """The latest period that can have prescribed by `as_of`: its due date falls in the next month,
+    so `due + years ≤ as_of` needs `period + 1 month + years ≤ as_of`'s month."""
+    months = as_of.year * 12 + (as_of.month - 1) - 12 * years - 1
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
+def limitation_candidates(*, as_of: date, years: int) -> list[int]:
+    """Ids of the employers that can have a period prescribed at `as_of`, set-based (two queries):
+    those whose balance snapshot's oldest unpaid period is on or before the cutoff period, and
+    those without a snapshot yet with a declaration that old. Everybody else cannot: no overdue
+    period is old enough (restarts only push the date later)."""
+    cutoff = limitation_cutoff_period(as_of, years)
+    ids = set(
+        BalanceSnapshot.objects.exclude(oldest_unpaid_period="")
+        .filter(oldest_unpaid_period__lte=cutoff)
+        .values_list("employer_id", flat=True)
+    )
+    ids |= set(
+        Declaration.objects.filter(period__lte=cutoff, employer__balance__isnull=True)
+        .values_list("employer_id", flat=True)
+        .distinct()
+    )
+    return sorted(ids)
+
+
+@dataclass
+class LimitationCheckResult:
+    as_of: date
+    cutoff_period: str
+    candidates: int = 0
+    checked: int = 0
+    marked: list[tuple[str, str, date]] = field(default_factory=list)  # (employer, period, date)
+    already: int = 0
+
+    def summary(self) -> str:
+        employers = len({e for e, _, _ in self.marked})
+        return (
+            f"Prescripción al {self.as_of:%d/%m/%Y}: {self.candidates} patronos con períodos de "
+            f"{self.cutoff_period} o anteriores sin pagar revisados; {len(self.marked)} períodos "
+            f"marcados prescritos en {employers} patronos; {self.already} ya estaban marcados."
+        )
+
+
+def prescribed_periods_mark(
+    *,
+    actor: Any,
+    as_of: date,
+    employer_ids: Sequence[int] | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = 500,
+) -> LimitationCheckResult:
+    """Mark prescribed (`PrescribedPeriod`) every overdue period whose limitation date (due date or
+    last restart + `limitation_years`) is on or before `as_of` with debt still unpaid (SPEC §8).
+    Idempotent: a period already marked is left as it is; a mark annulled by a late restart is
+    marked again at its new date. Only `limitation_candidates` (or `employer_ids`) are computed —
+    one live statement each, in chunks of `chunk_size` employers written in their own transaction
+    (`progress(done, total)` after each). One audit event per employer marked and one for the run.
+    """
+    timeline = policy_timeline()
+    years = timeline.at(as_of).limitation_years
+    result = LimitationCheckResult(as_of=as_of, cutoff_period=limitation_cutoff_period(as_of, years))
+    ids = list(employer_ids) if employer_ids is not None else limitation_candidates(as_of=as_of, years=years)
+    result.candidates = len(ids)
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        by_id = Employer.objects.in_bulk(chunk)
+        restarts: dict[tuple[int, str], list[date]] = {}
+        for employer_id, period, day in LimitationRestart.objects.filter(
+            employer_id__in=chunk, restarted_on__lte=as_of
+        ).values_list("employer_id", "period", "restarted_on"):
+            restarts.setdefault((employer_id, period), []).append(day)
+        marks = {(m.employer_id, m.period): m for m in PrescribedPeriod.objects.filter(employer_id__in=chunk)}
+        with transaction.atomic():
+            for employer_id in chunk:
+                employer = by_id.get(employer_id)
+                if employer is None:
+                    continue
+                statement = statement_for_employer(employer, as_of)
+                result.checked += 1
+                new: list[tuple[str, date]] = []
+                for ln in statement.periods:
+                    if not (ln.overdue and ln.overdue_cents > 0) or ln.period > result.cutoff_period:
+                        continue
+                    limit, _ = limitation_clock(
+                        due=ln.due_date,
+                        restarts=restarts.get((employer_id, ln.period), []),
+                        years=years,
+                        as_of=as_of,
+                    )
+                    if limit > as_of:
+                        continue
+                    mark = marks.get((employer_id, ln.period))
+                    if mark is not None and mark.revoked_on is None:
+                        result.already += 1
+                        continue
+                    if mark is None:
+                        mark = PrescribedPeriod(employer=employer, period=ln.period)
+                    mark.limitation_date, mark.marked_on = limit, as_of
+                    mark.marked_by = actor if getattr(actor, "is_authenticated", False) else None
+                    mark.revoked_on, mark.revoked_reason = None, ""
+                    mark.save()
+                    new.append((ln.period, limit))
+                if new:
+                    result.marked += [(employer.employer_number, p, d) for p, d in new]
+                    audit.record(
+                        actor=actor,
+                        action="ledger.periods_prescribed",
+                        object_type="ledger.prescribedperiod",
+                        object_id=employer.employer_number,
+                        employer_number=employer.employer_number,
+                        after={
+                            "periods": [p for p, _ in new],
+                            "limitation_dates": [d for _, d in new],
+                            "as_of": as_of,
+                        },
+                        reason=(
+                            "Períodos prescritos (deuda sin pagar al vencer el plazo de "
+                            f"{years} años): " + ", ".join(f"{p} el {d:%d/%m/%Y}" for p, d in new)
+                        )[:500],
+                    )
+        if progress is not None:
+            progress(min(start + chunk_size, len(ids)), len(ids))
+    audit.record(
+        actor=actor,
+        action="ledger.limitation_check",
+        object_type="ledger.prescribedperiod",
+        object_id=f"{as_of:%Y-%m-%d}",
+        after={
+            "as_of": as_of,
+            "candidates": result.candidates,
+            "marked": len(result.marked),
+            "already": result.already,
+        },
+        reason=result.summary()[:500],
+    )
+    return result

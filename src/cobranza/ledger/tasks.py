@@ -147,3 +147,12 @@ def schedule_balance_refresh(*, employer_ids: list[int], as_of: date | None = No
         as_of=day,
         employer_ids=ids,
     )
+
+
+@shared_task(name="ledger.limitation_check")
+def limitation_check(as_of: str | None = None) -> dict[str, Any]:
+    """Nightly (Celery beat, after the recompute): mark the periods prescribed by `as_of` (the
+    business date by default). Idempotent, so a redelivered message does nothing more."""
+    result = services.prescribed_periods_mark(actor=None, as_of=_date(as_of))
+    logger.info(result.summary())
+    return {"candidates": result.candidates, "marked": len(result.marked), "already": result.already}

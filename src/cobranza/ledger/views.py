@@ -10,7 +10,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cobranza.common.dates import business_date
@@ -18,12 +18,26 @@ from cobranza.common.errors import ApplicationError
 from cobranza.documents.services import document_content
 from cobranza.employers import selectors as employer_selectors
 from cobranza.employers.models import Employer
-from cobranza.engine.statement import COMPONENT_ES, Statement
+from cobranza.engine.statement import Statement
 from cobranza.ledger import documents
 from cobranza.ledger.forms import StatementDateForm
 from cobranza.ledger.models import DeclarationVersion
-from cobranza.ledger.presentation import STATUS_BADGE, aging, agreement_rows, status_label, version_lines
-from cobranza.ledger.selectors import declaration_versions, period_claims, statement_for_employer
+from cobranza.ledger.paging import allocation_rows, period_page_context, period_page_of
+from cobranza.ledger.presentation import (
+    STATUS_BADGE,
+    aging,
+    agreement_rows,
+    prescription_split,
+    status_label,
+    version_lines,
+)
+from cobranza.ledger.selectors import (
+    LimitationInfo,
+    declaration_versions,
+    limitation_dates,
+    period_claims,
+    statement_for_employer,
+)
 
 
 def as_of_from(request: HttpRequest) -> tuple[date | None, str]:
@@ -54,12 +68,16 @@ def statement_page_context(request: HttpRequest, employer: Employer) -> dict:
         today = business_date()
         statement = statement_for_employer(employer, today)
         error = f"{error} Se muestra el estado de cuenta de hoy ({today:%d/%m/%Y})."
+    section = statement_section_context(
+        statement,
+        versions=declaration_versions(employer=employer, as_of=statement.as_of),
+        claims=period_claims(employer=employer, as_of=statement.as_of),
+        limitation=limitation_dates(employer=employer, as_of=statement.as_of),
+    )
     return {
-        **statement_section_context(
-            statement,
-            versions=declaration_versions(employer=employer, as_of=statement.as_of),
-            claims=period_claims(employer=employer, as_of=statement.as_of),
-        ),
+        **section,
+        # one page of the period rows (issue 15): the totals above still cover every period
+        **period_page_context(request, statement, section["periods"]),
         "as_of_error": error,
         "as_of_typed": request.GET.get("as_of", "").strip() if error else "",
     }
@@ -70,24 +88,16 @@ def statement_section_context(
     *,
     versions: dict[str, list[DeclarationVersion]] | None = None,
     claims: dict[str, list[str]] | None = None,
+    limitation: dict[str, LimitationInfo] | None = None,
 ) -> dict:
     """What the statement section shows; `versions` (`selectors.declaration_versions`) lists the
     versions of each corrected declaration in its period's detail; `claims`
     (`selectors.period_claims`) marks the periods "en reclamo" (SPEC §8)."""
     versions = versions or {}
     claims = claims or {}
-    explanations = statement.explanations()
-    by_period: dict[str | None, list] = {}
-    for a in statement.allocations:
-        by_period.setdefault(a.period, []).append(
-            {
-                "payment_id": a.payment_id,
-                "paid_on": a.paid_on,
-                "cents": a.cents,
-                "component_label": COMPONENT_ES[a.component],
-                "payer": "saldo a favor aplicado" if a.from_credit else a.payment_id,
-            }
-        )
+    limitation = limitation or {}
+    # The explanation and the payments of each period are its drill-down, fetched on demand
+    # (`statement_period_detail`): 360 periods of them made the page 750 KB (issue 15).
     return {
         "statement": statement,
         "periods": [
@@ -95,16 +105,16 @@ def statement_section_context(
                 "line": ln,
                 "status_label": status_label(ln.status),
                 "badge": STATUS_BADGE[ln.status],
-                "explanation": explanations[ln.period],
-                "allocations": by_period.get(ln.period, []),
                 "versions": version_lines(versions.get(ln.period, []), statement.as_of),
                 "claims": claims.get(ln.period, []),
+                "limitation": limitation.get(ln.period) if ln.outstanding_cents else None,
             }
             for ln in reversed(statement.periods)
         ],
         "aging": aging(statement),
         "agreement_rows": agreement_rows(statement),
         "credit_explanation": statement.explain_credit(),
+        "prescription": prescription_split(statement, limitation),
     }
 
 
@@ -149,10 +159,45 @@ def statement_xlsx(request: HttpRequest, employer_number: str) -> HttpResponse:
         return _refused_document(request, employer, error)
     as_of = statement.as_of
     response = HttpResponse(
-        documents.statement_xlsx(statement, employer),
+        documents.statement_xlsx(
+            statement, employer, limitation=limitation_dates(employer=employer, as_of=as_of)
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="estado-de-cuenta-{employer_number}-{as_of:%Y%m%d}.xlsx"'
     )
     return response
+
+
+@login_required
+def statement_period_detail(request: HttpRequest, employer_number: str, period: str) -> HttpResponse:
+    """The drill-down of one period of the employer's statement (its explanation, the versions of
+    its declaration, which payment paid what), fetched by the page's "Detalle" button (htmx). Same
+    visibility as the page: 404 for an employer the user may not see or a period not in the
+    statement at that date. Opened directly (no htmx), it goes to the page listing that period."""
+    employer = _visible_employer(request, employer_number)
+    statement, error = requested_statement(request, employer)
+    if statement is None:
+        return _refused_document(request, employer, error)
+    try:
+        line = statement.line(period)
+    except KeyError:
+        raise Http404("Período no encontrado en el estado de cuenta") from None
+    versions = declaration_versions(employer=employer, as_of=statement.as_of)
+    claims = period_claims(employer=employer, as_of=statement.as_of)
+    limitation = limitation_dates(employer=employer, as_of=statement.as_of)
+    section = statement_section_context(statement, versions=versions, claims=claims, limitation=limitation)
+    if not request.headers.get("HX-Request"):
+        page = period_page_of(section["periods"], period)
+        url = reverse("employers:detail", args=[employer.employer_number])
+        return redirect(f"{url}?as_of={statement.as_of.isoformat()}&periodos={page}#explain-{period}")
+    row = next(r for r in section["periods"] if r["line"] is line)
+    detail = {
+        **row,
+        "explanation": statement.explain(period),
+        "allocations": allocation_rows(statement, period),
+    }
+    return render(
+        request, "ledger/_period_detail.html", {"statement": statement, "employer": employer, "p": detail}
+    )

@@ -63,8 +63,16 @@ def goal_bars(items: list[tuple[str, int, int | None]], *, title: str, fixed: bo
     return mark_safe("".join(parts))
 
 
-def trend_bars(points: list[tuple[str, int, int | None]], *, title: str, fixed: bool = False) -> SafeString:
-    """Vertical bars per month (label, recovered cents, goal cents or None), goal as an orange tick."""
+def trend_bars(
+    points: list[tuple[str, int, int | None]],
+    *,
+    title: str,
+    fixed: bool = False,
+    actual_label: str = "Recuperado",
+    goal_label: str = "Meta",
+) -> SafeString:
+    """Vertical bars per month (label, recovered cents, goal cents or None), goal as an orange tick.
+    `actual_label`/`goal_label` name the two series in the legend (the legal reports reuse it)."""
     width, height, left, bottom, top_pad = 760, 260, 70, 36, 24
     n = max(len(points), 1)
     slot = (width - left - 10) / n
@@ -79,9 +87,9 @@ def trend_bars(points: list[tuple[str, int, int | None]], *, title: str, fixed: 
         f'<text x="{left - 6}" y="{top_pad + 4}" font-size="10" text-anchor="end">{_short_usd(top)}</text>',
         f'<text x="{left - 6}" y="{base}" font-size="10" text-anchor="end">$0</text>',
         f'<rect x="{left}" y="2" width="12" height="10" fill="{ACTUAL}"/>'
-        f'<text x="{left + 16}" y="11" font-size="11">Recuperado</text>'
-        f'<rect x="{left + 100}" y="5" width="14" height="4" fill="{GOAL}"/>'
-        f'<text x="{left + 118}" y="11" font-size="11">Meta</text>',
+        f'<text x="{left + 16}" y="11" font-size="11">{escape(actual_label)}</text>'
+        f'<rect x="{left + 30 + 7 * len(actual_label)}" y="5" width="14" height="4" fill="{GOAL}"/>'
+        f'<text x="{left + 48 + 7 * len(actual_label)}" y="11" font-size="11">{escape(goal_label)}</text>',
     ]
     for i, (label, actual, goal) in enumerate(points):
         x = left + i * slot
@@ -89,7 +97,7 @@ def trend_bars(points: list[tuple[str, int, int | None]], *, title: str, fixed: 
         parts.append(
             f'<rect x="{x + slot * 0.15:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
             f'fill="{ACTUAL}"><title>{escape(label)}: {fmt_usd(actual)}'
-            + (f" (meta {fmt_usd(goal)})" if goal is not None else "")
+            + (f" ({escape(goal_label.lower())} {fmt_usd(goal)})" if goal is not None else "")
             + "</title></rect>"
             f'<text x="{x + slot / 2:.1f}" y="{base + 14}" font-size="10" text-anchor="middle">{escape(label)}</text>'
         )

@@ -196,7 +196,7 @@ def goals_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goals_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
+    from cobranza.common.pdf import html_to_pdf  # WeasyPrint is loaded only when a PDF is made
 
     board, _ = _dashboard(request)
     user: User = request.user  # type: ignore[assignment]
@@ -210,6 +210,6 @@ def goals_pdf(request: HttpRequest) -> HttpResponse:
             "issued_by": selectors.person_name(user),
         },
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="metas-y-resultados-{board.month:%Y-%m}.pdf"'
     return response

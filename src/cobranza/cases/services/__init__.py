@@ -18,6 +18,7 @@ from cobranza.cases.services.actions import (
 from cobranza.cases.services.cases import (
     case_collection_started,
     case_follow_agreement,
+    case_follow_referral,
     case_for_employer,
     case_open,
     case_transition,
@@ -37,6 +38,7 @@ __all__ = [
     "action_review",
     "case_collection_started",
     "case_follow_agreement",
+    "case_follow_referral",
     "case_for_employer",
     "case_open",
     "case_transition",

@@ -181,6 +181,7 @@ def action_record(
         )
         full_clean(promise)
         promise.save()
+    _restart_limitation_on_notice(actor=actor, case=case, action=action)
     if case.state == CaseState.OPEN:
         case_collection_started(actor=actor, case=case, reason="Primera gestión de cobro registrada")
     updates = ["updated_at"]
@@ -214,6 +215,30 @@ def action_record(
         },
     )
     return action
+
+
+def _restart_limitation_on_notice(*, actor: User | None, case: CaseFile, action: CollectionAction) -> None:
+    """A documented notice (a letter or e-mail carrying a notice document, not failed: the same
+    reading as the judicial referral's criteria) restarts the limitation clock of every period
+    overdue on its date (SPEC §4 "limitation"), through the ledger."""
+    from cobranza.cases.models import DeliveryStatus, DocumentType
+    from cobranza.ledger.services import limitation_restart_record
+
+    document = action.document
+    if (
+        action.kind not in (ActionKind.LETTER, ActionKind.EMAIL)
+        or document is None
+        or document.doc_type != DocumentType.NOTICE
+        or action.delivery_status == DeliveryStatus.FAILED
+    ):
+        return
+    limitation_restart_record(
+        actor=actor,
+        employer=case.employer,
+        on=timezone.localtime(action.performed_at).date(),
+        cause="notice",
+        reference=f"{case.code}: {document.title}"[:60],
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from cobranza.cases.models import (
     AGREEMENT_STATES,
     CASE_TRANSITIONS,
     MANUAL_TRANSITIONS,
+    REFERRAL_MOVES,
     CaseFile,
     CaseState,
     CloseReason,
@@ -71,6 +72,20 @@ def agreement_state_refusal(to_state: str) -> str:
     return (
         f"«{STATE_LABELS[to_state]}» no se asigna a mano: el expediente pasa a ese estado "
         f"{_AGREEMENT_STATE_RULES[to_state]}."
+    )
+
+
+def referral_state_refusal(case: CaseFile, to_state: str) -> str:
+    """Why a person cannot refer a case (or bring it back) by hand (Spanish)."""
+    if to_state == CaseState.REFERRED_TO_LEGAL:
+        return (
+            f"«{STATE_LABELS[to_state]}» no se asigna a mano: solicite la remisión a cobro judicial desde "
+            f"el expediente {case.code} (sección «Cobro judicial»); el sistema comprueba los criterios y "
+            "el expediente pasa a ese estado cuando una jefatura la aprueba."
+        )
+    return (
+        f"El expediente {case.code} vuelve a «{STATE_LABELS[to_state]}» solo cuando la unidad jurídica "
+        "devuelve su remisión."
     )
 
 
@@ -209,6 +224,50 @@ def _refuse_unless_paid(case: CaseFile) -> None:
         )
 
 
+def _refuse_unless_prescribed(case: CaseFile) -> dict[str, Any]:
+    """Closing as prescribed (SPEC §8) needs every overdue period of the employer marked prescribed
+    today (`ledger.selectors.limitation_dates`); refused naming each period that is not, with its
+    limitation date. Returns the periods and dates for the audit event."""
+    from cobranza.ledger.selectors import limitation_dates, statement_for_employer
+
+    today = business_date()
+    try:
+        statement = statement_for_employer(case.employer, today)
+        clocks = limitation_dates(employer=case.employer, as_of=today)
+    except ApplicationError as error:
+        raise ApplicationError(
+            f"No se puede cerrar el expediente {case.code} como prescrito: la deuda no puede calcularse "
+            f"({error.message})"
+        ) from None
+    owed = [ln.period for ln in statement.periods if ln.overdue and ln.overdue_cents > 0]
+    if not owed:
+        raise ApplicationError(
+            f"No se puede cerrar el expediente {case.code} como prescrito: el patrono no tiene "
+            f"períodos con deuda exigible al {_d(today)} (ciérrelo como pagado)."
+        )
+    open_ = []
+    for period in owed:
+        clock = clocks.get(period)
+        if clock is None or clock.prescribed:
+            continue
+        if clock.expired:
+            open_.append(
+                f"{period} (plazo vencido el {_d(clock.limitation_date)}, aún sin marcar: "
+                "ejecute la revisión de prescripciones)"
+            )
+        else:
+            open_.append(f"{period} (prescribe el {_d(clock.limitation_date)})")
+    if open_:
+        raise ApplicationError(
+            f"No se puede cerrar el expediente {case.code} como prescrito: "
+            f"{len(open_)} período(s) con deuda no están prescritos: {'; '.join(open_)}."
+        )
+    return {
+        "prescribed_periods": owed,
+        "limitation_dates": [clocks[p].limitation_date for p in owed],
+    }
+
+
 def _save_transition(
     *,
     actor: User | None,
@@ -299,6 +358,9 @@ def case_transition(
     )
     if to_state in AGREEMENT_STATES:
         raise ApplicationError(agreement_state_refusal(to_state))
+    extra: dict[str, Any] | None = None
+    if (locked.state, to_state) in REFERRAL_MOVES:
+        raise ApplicationError(referral_state_refusal(locked, to_state))
     current = locked.state
     if to_state not in MANUAL_TRANSITIONS[current]:
         _refuse_move(locked, to_state, MANUAL_TRANSITIONS)
@@ -313,9 +375,18 @@ def case_transition(
             raise ApplicationError("Indique el motivo de cierre: pagado, prescrito o incobrable.")
         if close_reason == CloseReason.PAID:
             _refuse_unless_paid(locked)
+        if close_reason == CloseReason.PRESCRIBED:
+            require_role(
+                actor,
+                *HEADS_AND_ADMIN,
+                message="Solo una jefatura puede cerrar un expediente como prescrito.",
+            )
+            extra = _refuse_unless_prescribed(locked)
     elif close_reason:
         raise ApplicationError("El motivo de cierre solo se indica al cerrar el expediente.")
-    _save_transition(actor=actor, locked=locked, to_state=to_state, reason=reason, close_reason=close_reason)
+    _save_transition(
+        actor=actor, locked=locked, to_state=to_state, reason=reason, close_reason=close_reason, extra=extra
+    )
     return _copy_state(locked, case)
 
 
@@ -349,6 +420,26 @@ def case_follow_agreement(*, actor: User | None, case: CaseFile, agreement: Any,
         to_state=to_state,
         reason=(reason or "").strip() or f"Convenio de pago {number}",
         extra={"agreement": number},
+    )
+    return _copy_state(locked, case)
+
+
+@transaction.atomic
+def case_follow_referral(
+    *, actor: User | None, case: CaseFile, to_state: str, referral: str, reason: str
+) -> CaseFile:
+    """The referral's moves (`REFERRAL_MOVES`): "Remitido a cobro judicial" when a head approves the
+    judicial referral `referral` (its code), back to "En gestión de cobro" when the legal unit returns
+    it. Called only by `cobranza.legal.services`, which has checked who acts and the criteria."""
+    locked = CaseFile.objects.select_for_update().select_related("employer").get(pk=case.pk)
+    if (locked.state, to_state) not in REFERRAL_MOVES:
+        _refuse_move(locked, to_state, CASE_TRANSITIONS)
+    _save_transition(
+        actor=actor,
+        locked=locked,
+        to_state=to_state,
+        reason=(reason or "").strip() or f"Remisión a cobro judicial {referral}",
+        extra={"referral": referral},
     )
     return _copy_state(locked, case)
 

@@ -100,6 +100,14 @@ def _make_letter(*, actor: User | None, case: CaseFile, letter_type: str, as_of:
             f"El patrono {case.employer.employer_number} no tiene deuda exigible (vencida): "
             "no se genera la carta."
         )
+    from cobranza.ledger.selectors import collectible_overdue
+
+    collectible = collectible_overdue(employer=case.employer, as_of=statement.as_of)
+    if collectible.prescribed_cents and not collectible.overdue_cents and not collectible.suspended_cents:
+        raise ApplicationError(
+            f"Toda la deuda vencida del patrono {case.employer.employer_number} está prescrita "
+            f"({', '.join(collectible.prescribed_periods)}): no se genera la carta."
+        )
     collector = _collector_of(case)
     label = LETTER_LABELS[letter_type]
     filename = letter_file_name(letter_type, case.employer.employer_number, today)
@@ -284,14 +292,31 @@ def employers_with_open_claim(employer_ids: Iterable[int], as_of: date) -> set[i
     return set(suspended_periods(employers=list(employer_ids), as_of=as_of))
 
 
+def employers_only_prescribed(employer_ids: Iterable[int], as_of: date) -> set[int]:
+    """Employers all of whose overdue debt is in prescribed periods (`ledger.selectors.
+    prescribed_periods`, SPEC §8): nothing left to claim. One query, then a live statement only for
+    the few employers with a period prescribed."""
+    from cobranza.ledger.selectors import collectible_overdue, prescribed_periods
+
+    prescribed = prescribed_periods(employers=list(employer_ids), as_of=as_of)
+    out = set()
+    for employer in Employer.objects.filter(pk__in=list(prescribed)):
+        c = collectible_overdue(employer=employer, as_of=as_of, prescribed=prescribed[employer.pk])
+        if c.prescribed_cents and not c.overdue_cents and not c.suspended_cents:
+            out.add(employer.pk)
+    return out
+
+
 SKIP_AGREEMENT = "tiene un convenio de pago aprobado o vigente"
 SKIP_CLAIM = "tiene un reclamo abierto que suspende el cobro"
+SKIP_PRESCRIBED = "toda su deuda vencida está prescrita"
 
 
 def letter_batch_exclusions(employer_ids: Iterable[int], as_of: date) -> dict[int, str]:
     """`{employer_id: why}` of the employers a batch of notices leaves out."""
     ids = list(employer_ids)
-    out = {pk: SKIP_CLAIM for pk in employers_with_open_claim(ids, as_of)}
+    out = {pk: SKIP_PRESCRIBED for pk in employers_only_prescribed(ids, as_of)}
+    out.update({pk: SKIP_CLAIM for pk in employers_with_open_claim(ids, as_of)})
     out.update({pk: SKIP_AGREEMENT for pk in employers_with_agreement_in_force(ids)})
     return out
 

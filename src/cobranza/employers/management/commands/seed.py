@@ -10,6 +10,12 @@ current month) opens no case and weighs nothing in the balancing (SPEC §5 "over
 
 Idempotent: users are matched by username (an existing demo user keeps its password), employers,
 declarations and payments by their natural keys, and employers that already have a collector keep it.
+
+Large portfolios (more than `STREAM_ABOVE` employers, or `--stream`) take the streaming path
+(`cobranza.employers.seeding`): the same rows generated and written a chunk of employers at a time
+(COPY on PostgreSQL), in constant memory, on an empty portfolio only. Past `DEMO_LIFE_MAX`
+employers the per-employer demo life is cut to a sample: the whole mora is assigned, but only the
+first `CASE_SAMPLE` debtors get a case file and the `DEMO_HOOKS` run only with `--demo-life`.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from cobranza.common.errors import ApplicationError
 from cobranza.common.roles import Role
 from cobranza.employers.imports import ImportRejected, run_import
 from cobranza.employers.models import Branch, Employer
+from cobranza.employers.seeding import CHUNK_EMPLOYERS
 from cobranza.employers.synthetic import BRANCHES, SyntheticSummary, generate_portfolio
 from cobranza.engine.money import fmt_usd
 from cobranza.portfolio.services import CollectorLoad, portfolio_distribute, staff_user_upsert
@@ -45,6 +52,9 @@ DEMO_HOOKS: tuple[str, ...] = (
     "cobranza.reports.demo_life.seed_life",  # agreements, promises, actions, recoveries, goals
     "cobranza.desk.demo.seed_demo",  # inquiries, claims (open, accepted, rejected), solvency certificates
     "cobranza.hygiene.demo.seed_demo",  # area users, discrepancies, scans, clean-up requests in every state
+    "cobranza.legal.demo.seed_demo",  # judicial referrals in every state (requested … closed)
+    "cobranza.publications.demo.seed_demo",  # a frozen list with regularized employers, a list being notified
+    "cobranza.ledger.demo.seed_demo",  # old unpaid periods: prescribed, about to prescribe, restarted
 )
 
 DEMO_PASSWORD = "demo"
@@ -53,6 +63,11 @@ ASSIGNMENT_REASON = "Cartera inicial de demostración: mora por sucursal, balanc
 #: The demo's initial portfolio is dated this many months back (first day of that month), so the
 #: months of demo work and the recoveries of the synthetic late payments have a collector to credit.
 PORTFOLIO_MONTHS_BACK = 12
+#: Above this many employers the seed streams (`cobranza.employers.seeding`) instead of importing files.
+STREAM_ABOVE = 20_000
+#: Above this many employers: cases for a sample of the debtors only, hooks only with --demo-life.
+DEMO_LIFE_MAX = 20_000
+CASE_SAMPLE = 2_000
 
 
 def portfolio_start(today: date) -> date:
@@ -152,6 +167,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="no hace nada si ya hay patronos (lo usa `make demo`)"
         )
+        parser.add_argument(
+            "--stream",
+            action="store_true",
+            help=f"carga por bloques en memoria constante (automático con más de {STREAM_ABOVE:,} patronos)",
+        )
+        parser.add_argument(
+            "--chunk", type=int, default=None, help="patronos por bloque de carga (10000; implica --stream)"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=None, help="procesos que generan los datos en paralelo (2)"
+        )
+        parser.add_argument(
+            "--demo-life",
+            action="store_true",
+            help=f"con más de {DEMO_LIFE_MAX:,} patronos, ejecuta también la vida de la demostración",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         employers, years = options["employers"], options["years"]
@@ -174,17 +205,40 @@ class Command(BaseCommand):
                 self.stdout.write("La base de datos ya tiene patronos: no se generó nada (--if-empty).")
             return
 
+        chunk = options["chunk"]
+        if chunk is not None and chunk < 1:
+            raise CommandError("--chunk debe ser al menos 1.")
+        stream = options["stream"] or chunk is not None or employers > STREAM_ABOVE
+        if stream and Employer.objects.exists():
+            raise CommandError(
+                "La carga por bloques necesita una base sin patronos (use una base nueva o `--employers` "
+                f"de {STREAM_ABOVE:,} o menos, que importa archivos y es idempotente)."
+            )
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        with tempfile.TemporaryDirectory(prefix="cobranza-seed-") as folder:
+        if stream:
             t = time.perf_counter()
-            summary = generate_portfolio(
-                Path(folder), employers=employers, years=years, seed=options["seed"], today=today
+            summary, results = self._stream(
+                employers=employers,
+                years=years,
+                seed=options["seed"],
+                today=today,
+                chunk=chunk or CHUNK_EMPLOYERS,
+                workers=options["workers"],
+                verbosity=verbosity,
             )
-            timings["generación"] = time.perf_counter() - t
-            t = time.perf_counter()
-            results = self._import(summary, today=today, verbosity=verbosity)
-            timings["importación"] = time.perf_counter() - t
+            timings["generación y carga"] = time.perf_counter() - t
+        else:
+            with tempfile.TemporaryDirectory(prefix="cobranza-seed-") as folder:
+                t = time.perf_counter()
+                summary = generate_portfolio(
+                    Path(folder), employers=employers, years=years, seed=options["seed"], today=today
+                )
+                timings["generación"] = time.perf_counter() - t
+                t = time.perf_counter()
+                results = self._import(summary, today=today, verbosity=verbosity)
+                timings["importación"] = time.perf_counter() - t
+        sample = employers > DEMO_LIFE_MAX
 
         t = time.perf_counter()
         try:
@@ -194,19 +248,26 @@ class Command(BaseCommand):
                 loads = portfolio_distribute(
                     actor=None, debts=debts, reason=ASSIGNMENT_REASON, on=portfolio_start(today)
                 )
-                open_cases([employer for employer, _ in debts])
+                debtors = [employer for employer, _ in debts]
+                open_cases(debtors[:CASE_SAMPLE] if sample else debtors)
         except ApplicationError as error:
             raise CommandError(error.message) from error
         timings["usuarios y cartera"] = time.perf_counter() - t
         t = time.perf_counter()
         summaries = []
-        try:
-            with transaction.atomic():
-                for hook in DEMO_HOOKS:
-                    summaries.append(import_string(hook)(today=today, users=users))
-        except ApplicationError as error:
-            raise CommandError(error.message) from error
-        timings["vida de la demostración"] = time.perf_counter() - t
+        if not sample or options["demo_life"]:
+            try:
+                with transaction.atomic():
+                    for hook in DEMO_HOOKS:
+                        summaries.append(import_string(hook)(today=today, users=users))
+            except ApplicationError as error:
+                raise CommandError(error.message) from error
+            timings["vida de la demostración"] = time.perf_counter() - t
+        elif verbosity:
+            self.stdout.write(
+                f"Más de {DEMO_LIFE_MAX:,} patronos: expedientes abiertos solo para los primeros "
+                f"{CASE_SAMPLE:,} patronos en mora, sin la vida de la demostración (use --demo-life)."
+            )
         if verbosity:
             self._report(summary, results, users, debts, loads, timings, time.perf_counter() - started)
             for extra in summaries:
@@ -250,6 +311,56 @@ class Command(BaseCommand):
                 progress.finish(result.rows)
                 results.append(result)
         return results
+
+    def _stream(
+        self,
+        *,
+        employers: int,
+        years: int,
+        seed: int,
+        today: date,
+        chunk: int,
+        workers: int | None,
+        verbosity: int,
+    ) -> tuple[SyntheticSummary, list[str]]:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from cobranza.employers.seeding import StreamResult, stream_portfolio
+
+        console = Console(file=self.stderr._out, highlight=False)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=verbosity < 1,
+        ) as bar:
+            task = bar.add_task("Carga por bloques: patronos", total=employers)
+
+            def progress(done: StreamResult) -> None:
+                rows = f"{done.declarations:,} planillas, {done.payments:,} pagos"
+                step = "versiones e índices" if done.finishing else "patronos"
+                bar.update(task, completed=done.employers, description=f"Carga por bloques: {step} ({rows})")
+
+            try:
+                result = stream_portfolio(
+                    employers=employers,
+                    years=years,
+                    seed=seed,
+                    today=today,
+                    chunk=chunk,
+                    workers=workers,
+                    progress=progress,
+                )
+            except ApplicationError as error:
+                raise CommandError(error.message) from error
+        lines = [
+            f"Carga por bloques: {result.employers:,} patronos, {result.declarations:,} planillas, "
+            f"{result.payments:,} pagos en {result.chunks:,} bloques de hasta {chunk:,} patronos."
+        ]
+        return result.summary, lines
 
     def _users(self) -> dict[str, User]:
         """The demo users; an existing one keeps its password. Branch collectors only where there are
@@ -297,7 +408,7 @@ class Command(BaseCommand):
             f"Cartera sintética: periodos {summary.first_period} a {summary.last_period}, fecha de referencia {summary.today:%d/%m/%Y}."
         )
         for result in results:
-            out(f"  {result.summary}")
+            out(f"  {getattr(result, 'summary', result)}")
         out(f"  Planillas de oficio: {summary.de_oficio:,}")
         employers = Employer.objects.count()
         share = len(debts) / employers if employers else 0
