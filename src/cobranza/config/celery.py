@@ -22,7 +22,9 @@ app.conf.beat_schedule = {
     "recalcular-saldos-cada-noche": {
         "task": "ledger.recompute_all",
         # 01:30 in the app's timezone (CELERY_TIMEZONE = America/El_Salvador); as of that day.
+        # Incremental: only the employers whose figures can have changed (a full run when needed).
         "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"full": False},
         "options": {"expires": 6 * 3600},
     },
     "revisar-convenios-cada-dia": {

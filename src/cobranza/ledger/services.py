@@ -35,10 +35,9 @@ run did.
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -58,6 +57,7 @@ from cobranza.engine.policy import Policy, PolicyError
 from cobranza.engine.statement import compute_statement
 from cobranza.engine.timeline import WAIVABLE, PolicyTimeline
 from cobranza.engine.timeline import Amnesty as EngineAmnesty
+from cobranza.ledger.columnar import committed_reads, read_frame
 from cobranza.ledger.models import (
     AgreementTerms,
     Amnesty,
@@ -548,6 +548,9 @@ class RecomputeResult:
     overdue_cents: int = 0
     current_cents: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    #: An incremental run: `employers` were computed, the other `total_employers` kept their figures.
+    incremental: bool = False
+    total_employers: int = 0
 
     @classmethod
     def combine(
@@ -577,6 +580,13 @@ class RecomputeResult:
     def summary(self) -> str:
         """Spanish, for people: what was recomputed and how long it took. "En mora" and the saldo
         exigible are what is past its due date; the corriente is owed but not yet due (SPEC §5)."""
+        if self.incremental:
+            return (
+                f"Saldos actualizados al {self.as_of:%d/%m/%Y} con la política {self.policy_version} "
+                f"(corrida incremental): {self.employers:,} de {self.total_employers:,} patronos "
+                f"recalculados (los demás no cambian), {self.period_rows:,} períodos, "
+                f"{self.payments:,} pagos; {self.seconds:.1f} s."
+            )
         return (
             f"Saldos recalculados al {self.as_of:%d/%m/%Y} con la política {self.policy_version}: "
             f"{self.employers:,} patronos, {self.period_rows:,} períodos, {self.payments:,} pagos; "
@@ -599,6 +609,7 @@ class RecomputeResult:
             "credit": _usd(self.credit_cents),
             "chunks": self.chunks,
             "seconds": round(self.seconds, 2),
+            **({"incremental": True, "total_employers": self.total_employers} if self.incremental else {}),
         }
 
 
@@ -614,6 +625,8 @@ def balances_recompute(
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
     pause: float = 0.0,
+    workers: int = 1,
+    incremental: bool = False,
 ) -> RecomputeResult:
     """Recompute the balance snapshot of every employer (or of `employer_ids`) as of `as_of`, under
     the policy timeline (every version and amnesty: each figure with the version in force when it
@@ -621,7 +634,13 @@ def balances_recompute(
     `as_of`. Idempotent: running it twice gives the same rows.
 
     Every employer: a new generation, staged chunk by chunk and published in one transaction (see
-    the module docstring). `employer_ids`: those rows updated in place, in one transaction.
+    the module docstring). `workers` > 1 (PostgreSQL): the chunks are computed by that many
+    processes at once (`recompute_pool`), then published together as well.
+    `incremental`: only the employers whose figures can have changed since the current generation
+    (`incremental_plan`) are computed; the rest keep their figures and get the new date (the result
+    is the same as a full run's); a full run when the plan says so (no generation yet, a policy
+    change, an earlier date).
+    `employer_ids`: those rows updated in place, in one transaction.
     `progress(done_employers, total_employers)` is called after each chunk (and once at the start);
     `pause` seconds are slept between chunks (to spare a busy database). One audit event
     `balances.recomputed` records the counts, in the publishing transaction.
@@ -635,6 +654,7 @@ def balances_recompute(
     if employer_ids is not None:
         ids = sorted(set(int(i) for i in employer_ids))
         step = min(chunk_size, ID_LIST_CHUNK)
+        committed = not connection.in_atomic_block
         if progress is not None:
             progress(0, len(ids))
         with transaction.atomic():  # a refresh is seen whole or not at all
@@ -647,6 +667,7 @@ def balances_recompute(
                         employer_ids=ids_chunk,
                         computed_at=computed_at,
                         timeline=timeline,
+                        committed=committed,
                     )
                 )
                 done += len(ids_chunk)
@@ -661,33 +682,211 @@ def balances_recompute(
             balances_recompute_record(actor=actor, result=outcome, employer_ids=employer_ids)
         return outcome
 
-    total = Employer.objects.count()
-    chunks = employer_id_chunks(chunk_size)  # validates chunk_size before anything is written
+    if chunk_size < 1:
+        raise ApplicationError("El tamaño de lote debe ser al menos 1.")
+    plan = incremental_plan(as_of=as_of, version=version, timeline=timeline) if incremental else None
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1  # pool processes read committed rows only
+    if plan is not None:
+        total = len(plan)
+        tasks = [
+            {"employer_ids": plan[i : i + id_list_size(chunk_size)]}
+            for i in range(0, total, id_list_size(chunk_size))
+        ]
+    else:
+        total = Employer.objects.count()
+        if workers > 1:  # enough chunks to keep every worker busy to the end
+            chunk_size = max(1, min(chunk_size, -(-total // (workers * 4))))
+        tasks = [{"id_range": r} for r in employer_id_ranges(chunk_size)]
     if progress is not None:
         progress(0, total)
     generation = snapshot_generation_start(as_of=as_of, version=version, started_at=computed_at)
-    for n, ids_chunk in enumerate(chunks):
-        if pause > 0 and n > 0:
-            time.sleep(pause)
-        results.append(
-            balances_recompute_chunk(
-                as_of=as_of,
-                version=version,
-                id_range=(ids_chunk[0], ids_chunk[-1]),
-                computed_at=computed_at,
-                timeline=timeline,
-                generation_id=generation.pk,
-            )
-        )
-        done += len(ids_chunk)
-        if progress is not None:
-            progress(done, max(total, done))
+    common = {
+        "as_of": as_of,
+        "version": version,
+        "computed_at": computed_at,
+        "timeline": timeline,
+        "generation_id": generation.pk,
+    }
+    if workers > 1 and len(tasks) > 1:
+        for chunk in recompute_pool([{**common, **t} for t in tasks], workers=workers):
+            results.append(chunk)
+            done += chunk.employers
+            if progress is not None:
+                progress(done, max(total, done))
+    else:
+        for n, task in enumerate(tasks):
+            if pause > 0 and n > 0:
+                time.sleep(pause)
+            results.append(balances_recompute_chunk(**common, **task))
+            done += results[-1].employers
+            if progress is not None:
+                progress(done, max(total, done))
     outcome = RecomputeResult.combine(
         as_of=as_of, policy_version=version.version, chunks=results, seconds=time.perf_counter() - started
     )
+    if plan is not None:
+        outcome = replace(outcome, incremental=True, total_employers=Employer.objects.count())
+    t0 = time.perf_counter()
     balances_recompute_publish(actor=actor, generation_id=generation.pk, result=outcome)
     snapshot_generations_prune()
-    return outcome
+    outcome.timings["publish"] = round(time.perf_counter() - t0, 3)
+    return replace(outcome, seconds=time.perf_counter() - started)
+
+
+def scan_tables_vacuum() -> bool:
+    """PostgreSQL, outside a transaction: `VACUUM (ANALYZE)` the payments and declarations, so the
+    loader's scans are index-only (the visibility map of the rows imported that day is set) and
+    planned on current statistics. Cheap when little changed (only pages with new rows are read).
+    Returns whether it ran (not on SQLite, not inside a transaction)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (Payment, Declaration):
+            cursor.execute(f"VACUUM (ANALYZE) {qn(model._meta.db_table)}")
+    return True
+
+
+def id_list_size(chunk_size: int = CHUNK_SIZE) -> int:
+    """Employers per chunk when a chunk is an explicit id list (SQLite: `ID_LIST_CHUNK` at most)."""
+    return chunk_size if connection.vendor == "postgresql" else min(chunk_size, ID_LIST_CHUNK)
+
+
+def employer_id_ranges(chunk_size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """The (first id, last id) of every chunk of `chunk_size` employers, in ascending order."""
+    return [(ids[0], ids[-1]) for ids in employer_id_chunks(chunk_size)]
+
+
+# ------------------------------------------------------------------------------ both cores
+_POOL_DATABASES: dict[str, Any] | None = None
+
+
+def _pool_start(databases: dict[str, Any]) -> None:
+    """A pool process: Django set up with the parent's database settings (the parent may point at
+    a test database renamed at run time)."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    for alias, value in databases.items():
+        settings.DATABASES[alias].update(value)
+
+
+def _pool_chunk(kwargs: dict[str, Any]) -> ChunkResult:
+    return balances_recompute_chunk(**kwargs, committed=True)
+
+
+def recompute_pool(tasks: Sequence[dict[str, Any]], *, workers: int) -> Iterator[ChunkResult]:
+    """Run `balances_recompute_chunk(**task)` for every task in `workers` processes (spawned: a
+    forked Polars can deadlock), yielding each chunk's result as it finishes. The chunks read
+    committed rows and write their own transactions: the caller must have committed the generation
+    (the CLI's full run does). The same chunk function the Celery tasks run."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from django.db import connections
+
+    databases = {alias: {"NAME": connections[alias].settings_dict["NAME"]} for alias in connections}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_pool_start, initargs=(databases,)
+    ) as pool:
+        futures = [pool.submit(_pool_chunk, dict(task)) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+# ------------------------------------------------------------------------------ incremental nightly run
+def incremental_plan(*, as_of: date, version: PolicyVersion, timeline: PolicyTimeline) -> list[int] | None:
+    """The ids of the employers whose figures can differ as of `as_of` from those of the current
+    generation, or None when every employer must be computed (no current generation, a date
+    before it, a policy version or amnesty created since it or taking effect in between).
+
+    An employer's figures change from one date to a later one only when (SPEC §5): it has overdue
+    debt (interest accrues by the day, the surcharge by the month); a period of its comes due in
+    between while it owes current (not yet due) contributions or has credit to apply; a period
+    begins in between; it has new or changed declarations, corrections or payments (recorded since
+    the last run, or dated after its date); it has a payment agreement (installments come due,
+    lapse); a claim suspends or resumes its periods; or it has no snapshot yet.
+    """
+    from cobranza.ledger.models import SuspendedPeriod
+
+    last = (
+        SnapshotGeneration.objects.filter(state=SnapshotGenerationState.CURRENT)
+        .select_related("policy_version")
+        .first()
+    )
+    if last is None or as_of < last.as_of:
+        return None
+    since, before = last.started_at, last.as_of
+    if PolicyVersion.objects.filter(Q(created_at__gte=since) | Q(updated_at__gte=since)).exists():
+        return None
+    if PolicyVersion.objects.filter(effective_from__gt=before, effective_from__lte=as_of).exists():
+        return None
+    if Amnesty.objects.filter(Q(created_at__gte=since) | Q(updated_at__gte=since)).exists():
+        return None
+    if Amnesty.objects.filter(
+        Q(start__gt=before, start__lte=as_of) | Q(end__gte=before, end__lte=as_of)
+    ).exists():
+        return None
+    ids: set[int] = set()
+
+    def add(qs: QuerySet, column: str = "employer_id") -> None:
+        ids.update(qs.order_by().values_list(column, flat=True).distinct())
+
+    add(BalanceSnapshot.objects.filter(overdue_outstanding__gt=0))
+    add(Employer.objects.filter(balance__isnull=True), "pk")
+    add(BalanceSnapshot.objects.exclude(generation_id=last.pk))  # refreshed since: dates differ
+    # Recorded since the last run (BRIN indexes on these stamps, migration 0012). Rows dated after
+    # the last run's date can only have existed then if it was run for an earlier date (imports
+    # refuse future dates): only then are they looked for by date (a full scan).
+    add(Payment.objects.filter(updated_at__gte=since))
+    add(Declaration.objects.filter(updated_at__gte=since))
+    add(DeclarationVersion.objects.filter(created_at__gte=since), "declaration__employer_id")
+    if before < timezone.localdate(since):
+        add(Payment.objects.filter(paid_on__gt=before))
+        add(Declaration.objects.filter(filed_on__gt=before))
+        add(
+            DeclarationVersion.objects.filter(Q(filed_on__gt=before) | Q(recorded_on__gt=before)),
+            "declaration__employer_id",
+        )
+    add(AgreementTerms.objects.all())
+    add(SuspendedPeriod.objects.filter(Q(updated_at__gte=since) | Q(closed_on__isnull=True)))
+    first_period, last_period = _month_code(before), _month_code(as_of)
+    if last_period > first_period and before < timezone.localdate(since):  # periods begun in between
+        add(
+            Declaration.objects.filter(
+                period__gt=f"{first_period // 12:04d}-{first_period % 12 + 1:02d}",
+                period__lte=f"{last_period // 12:04d}-{last_period % 12 + 1:02d}",
+            )
+        )
+    if _due_dates_between(timeline, before, as_of):
+        add(BalanceSnapshot.objects.filter(Q(current_outstanding__gt=0) | Q(credit__gt=0)))
+    return sorted(ids)
+
+
+def _month_code(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _due_dates_between(timeline: PolicyTimeline, after: date, until: date) -> list[str]:
+    """The periods whose due date falls in (after, until] (those begun up to 36 months before)."""
+    periods = []
+    for code in range(_month_code(after) - 36, _month_code(until) + 1):
+        period = f"{code // 12:04d}-{code % 12 + 1:02d}"
+        try:
+            due = timeline.due_date(period)
+        except Exception:  # noqa: BLE001 - a period before the first version has no due date here
+            continue
+        if after < due <= until:
+            periods.append(period)
+    return periods
 
 
 # ------------------------------------------------------------------------------ generations
@@ -735,7 +934,7 @@ def balances_recompute_publish(
             f"La corrida de saldos al {when} está incompleta: se calcularon {result.employers:,} patronos "
             f"pero hay {staged:,} saldos preparados; no se publica y siguen vigentes los saldos anteriores."
         )
-    _publish_drafts(generation.pk)
+    _publish_drafts(generation.pk, carry_over=generation if result.incremental else None)
     SnapshotGeneration.objects.filter(state=SnapshotGenerationState.CURRENT).update(
         state=SnapshotGenerationState.SUPERSEDED
     )
@@ -761,8 +960,16 @@ def snapshot_generations_prune() -> int:
     abandoned by a killed run), and all but the latest `GENERATIONS_KEPT` finished records.
     Returns the staged rows deleted. Safe at any time: a run still building keeps its rows."""
     finished = SnapshotGeneration.objects.exclude(state=SnapshotGenerationState.BUILDING)
+    # TRUNCATE only in a transaction of its own (a caller's may hold deferred checks on the table)
+    own = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        deleted, _ = BalanceSnapshotDraft.objects.filter(generation__in=finished.values("pk")).delete()
+        building = SnapshotGeneration.objects.filter(state=SnapshotGenerationState.BUILDING).exists()
+        if own and not building:  # every staged row goes: at once
+            deleted = BalanceSnapshotDraft.objects.count()
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {connection.ops.quote_name(BalanceSnapshotDraft._meta.db_table)}")
+        else:
+            deleted, _ = BalanceSnapshotDraft.objects.filter(generation__in=finished.values("pk")).delete()
         old = list(
             finished.exclude(state=SnapshotGenerationState.CURRENT)
             .order_by("-started_at", "-pk")
@@ -822,19 +1029,25 @@ def balances_recompute_chunk(
     computed_at: datetime | None = None,
     timeline: PolicyTimeline | None = None,
     generation_id: int | None = None,
+    committed: bool | None = None,
 ) -> ChunkResult:
     """Recompute the snapshots of one chunk: the employers with ids in `id_range` (inclusive) or in
     `employer_ids`, under `timeline` (default: `policy_timeline()`); `version` (in force at
     `as_of`) is what the snapshots name. With `generation_id` the rows are staged for that run
     (published later, all at once); without, the published rows are updated in place. One
-    transaction; no audit event (the run records one)."""
+    transaction; no audit event (the run records one).
+
+    `committed`: the rows to read are committed (default: when called outside a transaction), so
+    PostgreSQL reads them as Arrow through a connection of its own (`ledger.columnar`)."""
     from cobranza.engine.batch import compute_batch  # loads numba: only the recompute needs it
 
     if (id_range is None) == (employer_ids is None):
         raise ValueError("indique id_range o employer_ids")
+    if committed is None:
+        committed = not connection.in_atomic_block
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), committed_reads(committed):
         employers = Employer.objects.all()
         if id_range is not None:
             employers = employers.filter(pk__gte=id_range[0], pk__lte=id_range[1])
@@ -1010,7 +1223,7 @@ def _upsert_sql(*, table: str, keys: Sequence[str], columns: Sequence[str], sour
     )
 
 
-def _publish_drafts(generation_id: int) -> None:
+def _publish_drafts(generation_id: int, carry_over: SnapshotGeneration | None = None) -> None:
     """Copy a generation's staged rows over the published ones (one statement, in employer order
     like every snapshot writer, so concurrent writers lock rows in the same order), then tag every
     published row with the generation (rows kept because a later refresh wrote them included)."""
@@ -1026,6 +1239,15 @@ def _publish_drafts(generation_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             _upsert_sql(table=table, keys=["employer_id"], columns=columns, source=select), [generation_id]
+        )
+    if carry_over is not None:  # an incremental run: the rows not computed keep their figures
+        BalanceSnapshot.objects.exclude(generation_id=generation_id).filter(
+            computed_at__lte=carry_over.started_at
+        ).update(
+            as_of=carry_over.as_of,
+            policy_version_id=carry_over.policy_version_id,
+            computed_at=carry_over.started_at,
+            generation_id=generation_id,
         )
     BalanceSnapshot.objects.exclude(generation_id=generation_id).update(generation_id=generation_id)
 
@@ -1279,37 +1501,11 @@ def _employer_key() -> pl.Expr:
 
 
 def _read(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:
-    """Run the queryset's SQL on Django's connection and build the frame (integer cents, dates).
-
-    PostgreSQL: `COPY (query) TO STDOUT` as CSV, parsed by Polars in one pass (about twice as fast
-    as fetching rows: 1.1 M declaration rows in 2.2 s against 3.9 s). SQLite: the driver's rows go
-    straight into Polars, batch by batch (no model instances, no Django converters).
-    """
+    """Run the queryset's SQL and build the frame (integer cents, dates), column by column:
+    Arrow through ADBC on PostgreSQL when only committed rows are needed, else `COPY … CSV`
+    parsed by Polars; SQLite's rows batch by batch (`ledger.columnar`)."""
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
-            buffer = io.BytesIO()
-            with raw.copy(
-                f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT WITH (FORMAT csv)"
-            ) as copy:
-                for block in copy:
-                    buffer.write(block)
-            if buffer.tell() == 0:
-                return pl.DataFrame(schema=schema)
-            return pl.read_csv(
-                buffer.getvalue(), has_header=False, new_columns=list(schema), schema_overrides=schema
-            )
-        cursor.execute(sql, params)
-        frames: list[pl.DataFrame] = []
-        while True:
-            rows = cursor.fetchmany(FETCH_ROWS)
-            if not rows:
-                break
-            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
-    if not frames:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+    return read_frame(sql, params, schema)
 
 
 # ------------------------------------------------------------------------------ periods in claim

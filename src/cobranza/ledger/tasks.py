@@ -1,7 +1,9 @@
 """Celery tasks of the ledger: the balance recompute spread over workers.
 
 `recompute_all` (nightly, see config/celery.py) opens a snapshot generation, splits the employers
-into id ranges of `services.CHUNK_SIZE` and dispatches one `recompute_chunk` per range as a chord;
+into id ranges of `services.CHUNK_SIZE` — incremental by default: only the employers whose figures
+can have changed since the last run (`services.incremental_plan`), as id lists; `full=True` every
+employer — and dispatches one `recompute_chunk` per chunk as a chord;
 each chunk stages its rows for the generation (invisible to readers); when every chunk is written,
 `recompute_finished` publishes the generation in one transaction with the run's one audit event.
 A lost chunk means the callback never runs: the previous generation stays in place and the next
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,9 +24,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cobranza.common.dates import business_date
+from cobranza.employers.models import Employer
 from cobranza.ledger import services
 from cobranza.ledger.models import PolicyVersion, SnapshotGeneration
-from cobranza.ledger.selectors import policy_version_for
+from cobranza.ledger.selectors import policy_timeline, policy_version_for
 from cobranza.outbox import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -81,13 +85,16 @@ def recompute_finished(
     started: float,
     actor_id: int | None = None,
     generation_id: int | None = None,
+    total_employers: int | None = None,
 ) -> dict[str, Any]:
     """Chord callback: every chunk is staged; publish the generation (one transaction, with the
-    run's audit event and the summed counts)."""
+    run's audit event and the summed counts). `total_employers`: an incremental run's portfolio."""
     chunks = [services.ChunkResult.from_dict(c) for c in chunk_results]
     result = services.RecomputeResult.combine(
         as_of=_date(as_of), policy_version=policy_version, chunks=chunks, seconds=time.time() - started
     )
+    if total_employers is not None:
+        result = replace(result, incremental=True, total_employers=total_employers)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
     if generation_id is None:  # a chord sent before generations existed
         services.balances_recompute_record(actor=actor, result=result)
@@ -98,26 +105,34 @@ def recompute_finished(
 
 
 @shared_task(name="ledger.recompute_all")
-def recompute_all(as_of: str | None = None, actor_id: int | None = None) -> str | None:
-    """Recompute every employer's snapshot as of `as_of` (default: the business date).
+def recompute_all(as_of: str | None = None, actor_id: int | None = None, full: bool = False) -> str | None:
+    """Recompute the snapshots as of `as_of` (default: the business date): incremental (only the
+    employers whose figures can have changed since the last run; every employer when the plan says
+    so), or every employer with `full=True`.
 
     Dispatches the chunks and returns at once with the chord's id (never waits for subtasks).
     """
     day = _date(as_of)
     version = policy_version_for(day)
-    ranges = [(ids[0], ids[-1]) for ids in services.employer_id_chunks(services.CHUNK_SIZE)]
-    if not ranges:
-        return None
+    services.scan_tables_vacuum()  # the day's imports: index-only, ordered scans again
+    plan = None if full else services.incremental_plan(as_of=day, version=version, timeline=policy_timeline())
+    chunks: list[dict[str, Any]]
+    if plan is None:
+        chunks = [
+            {"first_id": first, "last_id": last}
+            for first, last in services.employer_id_ranges(services.CHUNK_SIZE)
+        ]
+        if not chunks:
+            return None
+    else:
+        size = services.id_list_size(services.CHUNK_SIZE)
+        chunks = [{"employer_ids": plan[i : i + size]} for i in range(0, len(plan), size)]
     generation = services.snapshot_generation_start(as_of=day, version=version, started_at=timezone.now())
     signatures = [
         recompute_chunk.si(
-            as_of=day.isoformat(),
-            policy_version_id=version.pk,
-            first_id=first,
-            last_id=last,
-            generation_id=generation.pk,
+            as_of=day.isoformat(), policy_version_id=version.pk, generation_id=generation.pk, **chunk
         )
-        for first, last in ranges
+        for chunk in chunks
     ]
     callback = recompute_finished.s(
         as_of=day.isoformat(),
@@ -125,7 +140,11 @@ def recompute_all(as_of: str | None = None, actor_id: int | None = None) -> str 
         started=time.time(),
         actor_id=actor_id,
         generation_id=generation.pk,
+        total_employers=None if plan is None else Employer.objects.count(),
     )
+    if not signatures:  # nothing can have changed: publish the (empty) run here
+        recompute_finished([], **callback.kwargs)
+        return None
     return chord(signatures)(callback).id
 
 
@@ -141,12 +160,17 @@ def schedule_balance_refresh(*, employer_ids: list[int], as_of: date | None = No
         return
     ids = sorted(set(employer_ids))
     day = (as_of or business_date()).isoformat()
-    outbox.enqueue(
-        recompute_chunk,
-        description=f"Actualizar el saldo de {len(ids):,} patronos al {date.fromisoformat(day):%d/%m/%Y}",
-        as_of=day,
-        employer_ids=ids,
-    )
+    size = services.id_list_size(services.CHUNK_SIZE)
+    for i in range(0, len(ids), size):  # one batch-engine chunk (and one task) per `size` employers
+        chunk = ids[i : i + size]
+        outbox.enqueue(
+            recompute_chunk,
+            description=(
+                f"Actualizar el saldo de {len(chunk):,} patronos al {date.fromisoformat(day):%d/%m/%Y}"
+            ),
+            as_of=day,
+            employer_ids=chunk,
+        )
 
 
 @shared_task(name="ledger.limitation_check")

@@ -1,7 +1,12 @@
-"""`cobranza recompute [--as-of DATE]`: every employer's balance snapshot, with a progress bar.
+"""`cobranza recompute [--as-of DATE] [--full] [--workers N]`: every employer's balance snapshot,
+with a progress bar.
 
 The same service the nightly Celery task runs (`ledger.services.balances_recompute`), here in this
-process, chunk after chunk. Prints a Spanish summary: employers, period rows, seconds.
+process and `--workers` processes (default 1; PostgreSQL only, SQLite uses one), chunk
+after chunk. Incremental by default: only the employers whose figures can have changed since the
+last run are computed (`services.incremental_plan`; the first run, a policy change or an earlier
+date compute everyone); `--full` computes every employer. Prints a Spanish summary: employers,
+period rows, seconds.
 
 Atomic for readers: the chunks are staged and published together at the end (one transaction), so
 a run interrupted at any point (Ctrl-C, kill -9) leaves the previous balances in place and the next
@@ -42,11 +47,33 @@ class Command(BaseCommand):
             help="segundos de pausa entre lotes, para no cargar una base en uso (0)",
         )
 
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="recalcula todos los patronos (por defecto, solo los que pueden haber cambiado)",
+        )
+        parser.add_argument(
+            "--workers",
+            dest="workers",
+            type=int,
+            default=1,
+            help="procesos que calculan lotes a la vez (PostgreSQL; por defecto 1)",
+        )
+
+        parser.add_argument(
+            "--vacuum",
+            action="store_true",
+            help="PostgreSQL: VACUUM (ANALYZE) de pagos y planillas antes de calcular (como la corrida nocturna)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_as_of(options["as_of"])
         chunk_size = options["chunk_size"]
         if chunk_size < 1:
             raise CommandError("--chunk-size debe ser 1 o mayor.")
+        workers = options["workers"]
+        if not 1 <= workers <= 64:
+            raise CommandError("--workers debe estar entre 1 y 64.")
         pause = options["pause"]
         if not 0 <= pause <= 3600:
             raise CommandError("--pause debe estar entre 0 y 3600 segundos.")
@@ -70,10 +97,20 @@ class Command(BaseCommand):
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
+        if options["vacuum"]:
+            from cobranza.ledger.services import scan_tables_vacuum
+
+            scan_tables_vacuum()
         try:
             with progress:
                 result = balances_recompute(
-                    actor=None, as_of=as_of, progress=report, chunk_size=chunk_size, pause=pause
+                    actor=None,
+                    as_of=as_of,
+                    progress=report,
+                    chunk_size=chunk_size,
+                    pause=pause,
+                    workers=1 if pause > 0 else workers,
+                    incremental=not options["full"],
                 )
         except ApplicationError as error:
             raise CommandError(error.message) from None
