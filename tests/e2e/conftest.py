@@ -70,6 +70,11 @@ def login(page, live_server):
     return do_login
 
 
+def logout(page) -> None:
+    page.get_by_role("button", name="Salir").click()
+    page.wait_for_load_state("networkidle")
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

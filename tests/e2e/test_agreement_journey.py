@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.agreements.conftest import load_examples
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import logout, screenshot
 
 
 @pytest.fixture
@@ -35,11 +35,6 @@ def import_payments(tmp_path, rows: list[str]) -> None:
         "payment_id,employer_number,paid_on,amount,period,channel,reference\n" + "\n".join(rows) + "\n"
     )
     run_import(kind="payments", source=path, filename=path.name, actor=None, today=date(2026, 11, 24))
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="Salir").click()
-    page.wait_for_load_state("networkidle")
 
 
 def run_check(page, live_server, as_of: str) -> None:
@@ -129,6 +124,7 @@ def test_agreement_from_options_to_lapse(journey_world, login, live_server, tmp_
     # 5. The call center finds it on its list, with the phone and the collector.
     page = login("callcenter")
     page.goto(f"{live_server.url}/convenios/")
+    page.get_by_test_id("nav-agreements").click()
     page.get_by_role("link", name="Convenios en mora").click()
     row = page.get_by_test_id("call-list").get_by_role("row", name=re.compile(number))
     expect(row).to_contain_text("2222-1002")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cobranza.cases.services import case_for_employer
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import logout, screenshot
 from tests.factories import DeclarationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -17,11 +17,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def logout(page):
-    page.get_by_role("button", name="Salir").click()
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -89,7 +84,8 @@ def test_collector_journey_and_reassignment(world, login, live_server, tmp_path)
 
     # the head reassigns the employer to gestor2
     page = login("jefe")
-    page.get_by_role("link", name="Cartera").click()
+    page.get_by_test_id("nav-management").click()
+    page.get_by_role("link", name="Cartera", exact=True).click()
     expect(page.get_by_role("heading", name="Cartera")).to_be_visible()
     page.get_by_label(f"Seleccionar {world.own.employer_number}").check()
     reassign = page.get_by_test_id("reassign-form")

@@ -40,6 +40,7 @@ def own_world(world, settings):
 @pytest.mark.django_db(transaction=True)
 def test_collector_from_its_defaulted_list_to_the_payment_options(own_world, login, live_server):
     page = login("gestor1")
+    page.get_by_test_id("nav-agreements").click()
     page.get_by_role("link", name="Convenios en mora").click()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", level=1)).to_contain_text(

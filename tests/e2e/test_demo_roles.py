@@ -118,6 +118,7 @@ def test_collector_sees_my_results(demo, page, login, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_head_sets_goals_and_reads_the_dashboard(demo, page, login, live_server):
     login("jefe")
+    page.get_by_test_id("nav-management").click()
     page.get_by_role("link", name="Metas").click()
     expect(page.get_by_role("heading", name="Metas y resultados")).to_be_visible()
     field = page.get_by_label("Meta de monto recuperado de Ana Gabriela Henríquez López")

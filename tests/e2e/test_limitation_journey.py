@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from cobranza.cases.models import CaseFile, CaseState
 from cobranza.ledger.services import prescribed_periods_mark
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import logout, screenshot
 from tests.factories import DeclarationFactory, make_balance_snapshot
 
 TODAY = date(2028, 10, 1)
@@ -46,7 +46,9 @@ def test_limitation_pages(world, login, live_server, page, settings):
     expect(page.get_by_text("Prescribe el 14/02/2029")).to_be_visible()
     screenshot(page, "limitation-worklist")
 
+    logout(page)
     login("jefe")
+    page.get_by_test_id("nav-management").click()
     page.get_by_test_id("nav-limitation").click()
     expect(page.get_by_test_id("upcoming-table")).to_contain_text("300000001")
     expect(page.get_by_test_id("upcoming-count")).to_have_text("1")

@@ -10,13 +10,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import logout, screenshot
 from tests.legal.conftest import in_arrears, noticed, on  # noqa: F401 - fixtures
-
-
-def logout(page):
-    page.get_by_role("button", name="Salir").click()
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.django_db(transaction=True)
