@@ -170,12 +170,9 @@ class DebtFigures:
 
 
 def _prescribed(employer: Employer, as_of: date) -> set[str]:
-    """The employer's prescribed periods at `as_of` (ledger, issue 11 item 1), when the ledger has them."""
-    from cobranza.ledger import selectors as ledger_selectors
+    """The employer's prescribed periods at `as_of` (they leave the debt referred, SPEC §8)."""
+    from cobranza.ledger.selectors import prescribed_periods
 
-    prescribed_periods = getattr(ledger_selectors, "prescribed_periods", None)
-    if prescribed_periods is None:
-        return set()
     return set(prescribed_periods(employers=employer, as_of=as_of).get(employer.pk, set()))
 
 

@@ -16,7 +16,6 @@ event in the same transaction, and every state change through `referral_transiti
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -43,8 +42,6 @@ from cobranza.legal.models import (
     ReferralStep,
     StepKind,
 )
-
-logger = logging.getLogger(__name__)
 
 STATE_LABELS = dict(ReferralState.choices)
 STEP_LABELS = dict(StepKind.choices)

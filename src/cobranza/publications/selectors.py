@@ -190,13 +190,10 @@ def _meets(figures: Figures, criteria: Criteria) -> bool:
 
 
 def _prescribed(ids: list[int], as_of: date) -> dict[int, set[str]]:
-    """Prescribed periods (`ledger.selectors.prescribed_periods`, when the ledger has them)."""
-    from cobranza.ledger import selectors as ledger_selectors
+    """Prescribed periods by employer (they leave the collectible debt, SPEC §8)."""
+    from cobranza.ledger.selectors import prescribed_periods
 
-    finder = getattr(ledger_selectors, "prescribed_periods", None)
-    if finder is None or not ids:
-        return {}
-    return finder(employers=ids, as_of=as_of)
+    return prescribed_periods(employers=ids, as_of=as_of) if ids else {}
 
 
 def live_figures(employer: Employer, as_of: date) -> Figures:
