@@ -125,7 +125,7 @@ def reassign(request: HttpRequest) -> HttpResponse:
 def covers(request: HttpRequest) -> HttpResponse:
     _require_head(request)
     collectors = collectors_in_scope(branch_ids=_scope_branch_ids(request))
-    form = CoverForm(request.POST or None, collectors=collectors)
+    form = CoverForm(request.POST if request.method == "POST" else None, collectors=collectors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
