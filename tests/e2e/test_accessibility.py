@@ -354,7 +354,7 @@ def test_agreement_desk_and_case_forms_in_their_error_state(
     # the service desk: a registration sent empty, then an attachment, a worker's inquiry, the report
     login("atencion")
     page.goto(f"{base}/atencion/nueva/")
-    page.get_by_role("button", name="Registrar", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^\W*Registrar$")).click()
     page.wait_for_load_state("networkidle")
     _assert_error_pattern(page, ["id_requester_name", "id_description"])
     expect(page.locator("#id_requester_name_error")).to_contain_text("obligatorio")
@@ -362,7 +362,7 @@ def test_agreement_desk_and_case_forms_in_their_error_state(
     page.get_by_label("Nombre de quien consulta").fill("María Pérez, contadora")
     page.get_by_label("Número patronal").fill(employer.employer_number)
     page.get_by_label("Detalle").fill("Pide su estado de cuenta.")
-    page.get_by_role("button", name="Registrar", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^\W*Registrar$")).click()
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("attachment-form").get_by_role("button", name="Adjuntar").click()
     page.wait_for_load_state("networkidle")

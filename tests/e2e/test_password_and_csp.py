@@ -66,7 +66,8 @@ def test_a_user_with_an_assigned_password_must_choose_one(world, login, live_ser
     page.get_by_label("Contraseña nueva", exact=True).fill("Mi-propia-clave-segura-77")
     page.get_by_label("Repita la contraseña nueva").fill("Mi-propia-clave-segura-77")
     page.get_by_role("button", name="Cambiar contraseña").click()
-    expect(page.get_by_role("heading", name="Patronos")).to_be_visible()
+    # then the legal unit's home: its work page (issue 11)
+    expect(page.get_by_role("heading", name="Cobro judicial", level=1)).to_be_visible()
     assert violations == []
 
 
