@@ -287,7 +287,10 @@ def test_kill_9_during_the_recompute_command_leaves_the_previous_generation(
 
     done = subprocess.run(command, env=env, capture_output=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
-    assert "Saldos recalculados al 01/03/2024" in done.stdout.decode()
+    # the command is incremental by default: every employer is recomputed here (new data since g1)
+    assert "Saldos actualizados al 01/03/2024" in done.stdout.decode(), done.stdout.decode()
+    assert "1,200 de 1,200 patronos recalculados" in done.stdout.decode()
+    assert "Traceback" not in done.stderr.decode() and "Error" not in done.stderr.decode()
     g3 = SnapshotGeneration.objects.get(state=STATE.CURRENT)
     assert_complete(ids, SECOND, g3, jefe)
     killed.refresh_from_db()

@@ -18,6 +18,7 @@ Money is read as integer cents computed in SQL (`CAST(ROUND(x * 100) AS bigint)`
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import io
 import logging
@@ -100,6 +101,10 @@ def _adbc_connection(fresh: bool = False) -> Any:
             pass
         conn = None
     if conn is None:
+        if not _ADBC:
+            # closed before the interpreter tears the driver down (else its __del__ prints a
+            # traceback on the command line's stderr at exit)
+            atexit.register(close_connections)
         conn = adbc.connect(uri, autocommit=True)
         _ADBC[key] = conn
     return conn
